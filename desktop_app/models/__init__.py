@@ -1,0 +1,1 @@
+"""Domain models (pydantic): practice, clinicians, reporting entities, identifiers."""
