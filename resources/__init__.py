@@ -1,0 +1,1 @@
+"""Styles, icons and templates (the top-level resources/ folder)."""
