@@ -1,1 +1,52 @@
-"""store"""
+"""The workspace store: one SQLite file per practice (see docs/readme-parts/store.md).
+
+Public API (contract in the project notes, store-api.md)::
+
+    from desktop_app.store import Workspace, register_migrations, default_workspace_path
+"""
+
+from desktop_app.store.backups import (
+    KEEP_BACKUPS,
+    backup_time,
+    describe_backup,
+    list_backups,
+    restore_backup,
+)
+from desktop_app.store.errors import (
+    WorkspaceCorruptError,
+    WorkspaceError,
+    WorkspaceMigrationError,
+)
+from desktop_app.store.schema import (
+    CORE_SET_NAME,
+    migration_sets,
+    register_migrations,
+    unregister_migrations,
+)
+from desktop_app.store.workspace import (
+    WORKSPACE_SUFFIX,
+    AuditEntry,
+    Workspace,
+    default_workspace_path,
+    list_workspaces,
+)
+
+__all__ = [
+    "CORE_SET_NAME",
+    "KEEP_BACKUPS",
+    "WORKSPACE_SUFFIX",
+    "AuditEntry",
+    "Workspace",
+    "WorkspaceCorruptError",
+    "WorkspaceError",
+    "WorkspaceMigrationError",
+    "backup_time",
+    "default_workspace_path",
+    "describe_backup",
+    "list_backups",
+    "list_workspaces",
+    "migration_sets",
+    "register_migrations",
+    "restore_backup",
+    "unregister_migrations",
+]

@@ -1,0 +1,131 @@
+"""The workspace schema: the core migration set and the registry of feature sets.
+
+Schema changes happen only through ``sqlite_utils.Migrations``. The core set
+``mipsdesk.core`` always runs first; feature modules (eligibility, elections,
+measurements, ...) call :func:`register_migrations` at import time with their
+own named set, applied in registration order.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlite_utils import Database, Migrations
+
+CORE_SET_NAME = "mipsdesk.core"
+
+core_migrations = Migrations(CORE_SET_NAME)
+
+
+@core_migrations(name="0001_practice_clinicians_entities_audit")
+def _initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE practice (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            tin TEXT NOT NULL,
+            name TEXT NOT NULL,
+            address_line1 TEXT NOT NULL DEFAULT '',
+            address_line2 TEXT NOT NULL DEFAULT '',
+            city TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT '',
+            zip TEXT NOT NULL DEFAULT '',
+            size INTEGER,
+            special_statuses TEXT NOT NULL DEFAULT '[]'
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE clinicians (
+            npi TEXT PRIMARY KEY,
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL,
+            clinician_type TEXT NOT NULL,
+            medicare_enrollment_date TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE reporting_entities (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            tin TEXT NOT NULL,
+            npi TEXT REFERENCES clinicians(npi) ON UPDATE CASCADE,
+            reporting_option TEXT NOT NULL DEFAULT 'traditional'
+        )
+        """
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX reporting_entities_key "
+        "ON reporting_entities (year, tin, ifnull(npi, ''))"
+    )
+    db.execute("CREATE INDEX reporting_entities_npi ON reporting_entities (npi)")
+    db.execute(
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            record_key TEXT NOT NULL,
+            action TEXT NOT NULL,
+            before_json TEXT,
+            after_json TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX audit_log_record ON audit_log (table_name, record_key)")
+    db.execute(
+        """
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN
+            SELECT RAISE(ABORT, 'The audit log is append-only: its entries cannot be changed.');
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN
+            SELECT RAISE(ABORT, 'The audit log is append-only: its entries cannot be deleted.');
+        END
+        """
+    )
+
+
+_lock = threading.Lock()
+_registered: list[Migrations] = []
+
+
+def register_migrations(migrations: Migrations) -> None:
+    """Add a feature module's migration set; Workspace.open applies it after the core set.
+
+    Registering the same set object twice is harmless; two different sets with the
+    same name are refused (their records would mix in ``_sqlite_migrations``).
+    """
+    with _lock:
+        if migrations.name == CORE_SET_NAME:
+            raise ValueError(f"The migration set name '{CORE_SET_NAME}' is reserved.")
+        for existing in _registered:
+            if existing is migrations:
+                return
+            if existing.name == migrations.name:
+                raise ValueError(
+                    f"A migration set named '{migrations.name}' is registered already."
+                )
+        _registered.append(migrations)
+
+
+def unregister_migrations(migrations: Migrations) -> None:
+    """Remove a registered set (for tests and plug-ins that are switched off)."""
+    with _lock:
+        if migrations in _registered:
+            _registered.remove(migrations)
+
+
+def migration_sets() -> list[Migrations]:
+    """Every set Workspace.open applies, in order: the core set first."""
+    with _lock:
+        return [core_migrations, *_registered]
