@@ -70,6 +70,8 @@ class Benchmark(BaseModel):
     """Percentile -> performance rate (keys 1, 10, 20, ..., 90, 99)."""
     average_performance_rate: float | None = None
     data: dict[str, Any]
+    deciles: list[float] | None = None
+    """Decile lower bounds, the format CMS used before percentiles (years up to 2022)."""
 
 
 class Mvp(BaseModel):
@@ -83,6 +85,10 @@ class Mvp(BaseModel):
     cost_measure_ids: list[str]
     foundation_pi_measure_ids: list[str]
     data: dict[str, Any]
+    foundation_quality_measure_ids: list[str] = []
+    administrative_claims_measure_ids: list[str] = []
+    clinical_topic: str = ""
+    description: str = ""
 
 
 class SearchHit(BaseModel):
