@@ -1,0 +1,1 @@
+"""Python modules compiled from ui/*.ui by scripts/build_ui.py; do not edit."""

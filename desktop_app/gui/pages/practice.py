@@ -1,0 +1,73 @@
+"""Practice: the practice's TIN, name and address, and its clinicians (autosaved)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from desktop_app.gui.context import AppContext
+from desktop_app.gui.pages.base import Page
+from desktop_app.gui.widgets.clinicians import CliniciansPanel
+from desktop_app.gui.widgets.common import set_role, title_label
+from desktop_app.gui.widgets.practice_form import PracticeForm
+
+
+class PracticePage(Page):
+    key = "practice"
+    title = "Practice"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self._shown_workspace: object = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        body.setObjectName("pageBody")
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(10)
+
+        top = QHBoxLayout()
+        top.addWidget(title_label("Practice"))
+        top.addStretch(1)
+        self.saved_label = set_role(QLabel(""), "saved")
+        top.addWidget(self.saved_label)
+        layout.addLayout(top)
+        hint = set_role(
+            QLabel(
+                "Changes are saved as soon as you leave a field. A field with a problem "
+                "shows what to fix and keeps its last saved value until then."
+            ),
+            "hint",
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+
+        self.form = PracticeForm(ctx)
+        self.form.setMaximumWidth(640)
+        self.form.saved.connect(self._saved)
+        layout.addWidget(self.form)
+
+        layout.addSpacing(12)
+        layout.addWidget(title_label("Clinicians", "sectionTitle"))
+        self.panel = CliniciansPanel(ctx)
+        self.panel.changed.connect(self._saved)
+        self.panel.table.setMinimumHeight(220)
+        layout.addWidget(self.panel, 1)
+
+    def _saved(self) -> None:
+        self.saved_label.setText(f"All changes saved at {dt.datetime.now():%I:%M %p}")
+
+    def refresh(self) -> None:
+        same_workspace = self.ctx.workspace is self._shown_workspace
+        self._shown_workspace = self.ctx.workspace
+        self.form.load(keep_edits=same_workspace)
+        self.panel.refresh()
+        if not same_workspace:
+            self.saved_label.setText("")

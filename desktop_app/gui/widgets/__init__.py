@@ -1,0 +1,1 @@
+"""Reusable widgets: the practice form and the clinicians list (wizard and Practice page)."""
