@@ -1,0 +1,1 @@
+"""Program rules data files, one per performance year (YEAR.json)."""
