@@ -1,0 +1,450 @@
+"""Promoting Interoperability category score.
+
+The objectives, their measures, points, exclusions, active-engagement options and
+where excluded points go all come from the year's rules file. When the score is 0
+every reason is listed, not just the first one found.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from desktop_app.formats.qpp_json import MeasurementSet, Proportion
+from desktop_app.rules.model import PiMeasureRule, PiObjective, ProgramRules
+from desktop_app.scoring.lookup import MeasureLookup
+from desktop_app.scoring.result import CategoryScore, EstimateLog, MeasureScore
+
+
+def _r(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass
+class _Status:
+    rule: PiMeasureRule
+    state: str  # met | excluded | problem
+    ratio: float = 1.0
+    text: str = ""
+    excluded_by: str | None = None
+
+
+@dataclass
+class _ObjectiveEval:
+    objective: PiObjective
+    option_index: int | None
+    statuses: list[_Status]
+    complete: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def check_cehrt_id(cehrt_id: str | None, rules: ProgramRules) -> str | None:
+    """None if the CEHRT ID has the year's format, else the reason it is not accepted."""
+    pi = rules.pi
+    if not cehrt_id:
+        return "No CEHRT ID was given; a certified EHR's CEHRT ID is required."
+    for fragment in pi.cehrt_id_rejected_fragments.value:
+        if fragment.upper() in cehrt_id.upper():
+            return f"CEHRT ID {cehrt_id} contains '{fragment}', which CMS rejects."
+    if not any(re.fullmatch(p, cehrt_id) for p in pi.cehrt_id_patterns.value):
+        return (
+            f"CEHRT ID {cehrt_id} does not have the {rules.performance_year} format "
+            f"({pi.cehrt_id_example.value}: 15 characters)."
+        )
+    return None
+
+
+def check_period(start: date | None, end: date | None, rules: ProgramRules) -> str | None:
+    """None if the PI performance period is long enough and inside the year, else why not."""
+    year = rules.performance_year
+    need = rules.pi.minimum_period_days.value
+    if start is None or end is None:
+        return (
+            f"No performance period was given; PI needs at least {need} continuous days in {year}."
+        )
+    if start.year != year or end.year != year:
+        return f"The performance period {start} – {end} is not inside performance year {year}."
+    days = (end - start).days + 1
+    if days < need:
+        return (
+            f"The performance period {start} – {end} is {days} days; at least {need} "
+            "continuous days are required."
+        )
+    return None
+
+
+def _measure_status(rule: PiMeasureRule, values: dict[str, object]) -> _Status:
+    for ex in rule.exclusions:
+        if values.get(ex) is True:
+            return _Status(rule, "excluded", 0.0, f"exclusion {ex} claimed", excluded_by=ex)
+    value = values.get(rule.measure_id)
+    label = f"{rule.measure_id} ({rule.label})" if rule.label else rule.measure_id
+    if value is None:
+        return _Status(rule, "problem", 0.0, f"{label} was not reported (and no exclusion).")
+    if rule.kind == "proportion":
+        if not isinstance(value, Proportion):
+            return _Status(rule, "problem", 0.0, f"{label} needs a numerator and denominator.")
+        if value.numerator < 1:
+            return _Status(
+                rule, "problem", 0.0, f"{label} has numerator 0; at least 1 is required."
+            )
+        return _Status(
+            rule,
+            "met",
+            value.ratio,
+            f"{value.numerator}/{value.denominator} = {_r(100 * value.ratio)}%",
+        )
+    if value is not True:
+        return _Status(rule, "problem", 0.0, f"{label} was answered No (or not Yes/No).")
+    if rule.active_engagement and not any(values.get(a) is True for a in rule.active_engagement):
+        return _Status(
+            rule,
+            "problem",
+            0.0,
+            f"{label} was answered Yes without an active engagement option "
+            f"({' or '.join(rule.active_engagement)}); it does not count until one is chosen.",
+        )
+    engaged = [a for a in rule.active_engagement if values.get(a) is True]
+    return _Status(
+        rule,
+        "met",
+        1.0,
+        f"{label}: Yes" + (f" (active engagement {', '.join(engaged)})" if engaged else ""),
+    )
+
+
+def _evaluate(objective: PiObjective, values: dict[str, object]) -> _ObjectiveEval:
+    evals: list[tuple[int, list[_Status]]] = []
+    for index, option in enumerate(objective.options):
+        evals.append((index, [_measure_status(rule, values) for rule in option]))
+    if objective.scoring == "any":
+        for index, statuses in evals:
+            met = [s for s in statuses if s.state == "met"]
+            if met:
+                return _ObjectiveEval(objective, index, statuses, True)
+        return _ObjectiveEval(objective, None, evals[0][1], False)
+
+    def achieved(statuses: list[_Status]) -> float:
+        return sum(s.rule.points * s.ratio for s in statuses if s.state == "met")
+
+    complete = [
+        (index, statuses)
+        for index, statuses in evals
+        if all(s.state in ("met", "excluded") for s in statuses)
+    ]
+    if objective.scoring == "all":
+        complete = [(i, st) for i, st in complete if any(s.state == "met" for s in st)] or [
+            (i, st) for i, st in complete if all(s.state == "excluded" for s in st)
+        ]
+    if complete:
+        index, statuses = max(complete, key=lambda c: achieved(c[1]))
+        return _ObjectiveEval(objective, index, statuses, True)
+    problems = [s.text for _, statuses in evals for s in statuses if s.state == "problem"]
+    if len(objective.options) > 1:
+        problems = [f"{objective.label}: none of its options is complete — " + " ".join(problems)]
+    else:
+        problems = [f"{objective.label}: {p}" for p in problems]
+    # Reported statuses of the first option for display.
+    return _ObjectiveEval(objective, None, evals[0][1], False, problems)
+
+
+def score_pi(
+    sets: list[MeasurementSet],
+    rules: ProgramRules,
+    lookup: MeasureLookup,
+    log: EstimateLog,
+) -> tuple[CategoryScore, list[MeasureScore]]:
+    """The PI category score (0–100) and per-measure points with reasons."""
+    year = rules.performance_year
+    pi = rules.pi
+    if not sets:
+        return (
+            CategoryScore(
+                category="pi",
+                score=0.0,
+                weight=0.0,
+                points=None,
+                reason="No Promoting Interoperability data.",
+                submitted=False,
+            ),
+            [],
+        )
+    zero: list[str] = []
+    if len(sets) > 1:
+        methods = ", ".join(s.submission_method for s in sets)
+        zero.append(
+            f"PI data was sent in {len(sets)} measurement sets ({methods}); conflicting PI "
+            "data from two submission methods scores 0. Keep one."
+        )
+    mset = sets[0]
+    values: dict[str, object] = {m.measure_id: m.value for m in mset.measurements}
+    problem = check_cehrt_id(mset.cehrt_id, rules)
+    if problem:
+        zero.append(problem)
+    problem = check_period(mset.performance_start, mset.performance_end, rules)
+    if problem:
+        zero.append(problem)
+    rows: list[MeasureScore] = []
+    known: set[str] = set()
+    for att in pi.required_attestations.value:
+        known.add(att.measure_id)
+        v = values.get(att.measure_id)
+        if v is True:
+            text = f"Required attestation ({att.label}): Yes."
+        else:
+            text = (
+                f"Required attestation {att.measure_id} ({att.label}) was "
+                + ("answered No" if v is False else "not reported")
+                + "; it must be Yes."
+            )
+            zero.append(text)
+        if att.measure_id in values:
+            rows.append(
+                MeasureScore(
+                    measure_id=att.measure_id,
+                    category="pi",
+                    collection_type=mset.submission_method,
+                    points=None,
+                    max_points=None,
+                    counted=v is True,
+                    reason=text,
+                )
+            )
+    evals = [_evaluate(o, values) for o in pi.objectives.value]
+    for ev in evals:
+        if ev.objective.required and not ev.complete:
+            zero.extend(ev.problems)
+
+    # Points available per measure after exclusions move points around.
+    base: dict[str, float] = {}
+    received: dict[str, float] = {}
+    transfers: list[tuple[str, str, str]] = []  # (source, target, note)
+    by_key = {ev.objective.key: ev for ev in evals}
+    for ev in evals:
+        for s in ev.statuses:
+            base[s.rule.measure_id] = s.rule.points
+    for ev in evals:
+        if not ev.complete:
+            continue
+        if ev.objective.scoring == "all" and all(s.state == "excluded" for s in ev.statuses):
+            if ev.objective.redistribute_to:
+                transfers.append(
+                    (f"objective:{ev.objective.key}", ev.objective.redistribute_to, "")
+                )
+            continue
+        if ev.objective.scoring != "sum":
+            continue
+        for s in ev.statuses:
+            if s.state == "excluded" and s.rule.redistribute_to:
+                transfers.append((s.rule.measure_id, s.rule.redistribute_to, ""))
+
+    def available(source: str, depth: int = 0) -> float:
+        if depth > 10:
+            return 0.0
+        if source.startswith("objective:"):
+            obj = by_key[source.split(":", 1)[1]].objective
+            own = obj.points or 0.0
+        else:
+            own = base.get(source, 0.0)
+        return own + sum(available(src, depth + 1) for src, tgt, _ in transfers if tgt == source)
+
+    def distribute(target: str, amount: float, depth: int = 0) -> None:
+        if depth > 10 or amount <= 0:
+            return
+        if target in by_key:
+            ev = by_key[target]
+            met = [s for s in ev.statuses if s.state == "met"] if ev.complete else []
+            if not met:
+                nxt = next(
+                    (s.rule.redistribute_to for s in ev.statuses if s.rule.redistribute_to),
+                    ev.objective.redistribute_to,
+                )
+                if nxt:
+                    distribute(nxt, amount, depth + 1)
+                return
+            total = sum(s.rule.points for s in met) or 1.0
+            for s in met:
+                received[s.rule.measure_id] = (
+                    received.get(s.rule.measure_id, 0.0) + amount * s.rule.points / total
+                )
+            return
+        # A measure target: if it is itself excluded, its own transfer carries it on.
+        received[target] = received.get(target, 0.0) + amount
+
+    excluded_ids = {s.rule.measure_id for ev in evals for s in ev.statuses if s.state == "excluded"}
+    for src, tgt, _ in transfers:
+        if tgt in excluded_ids:
+            continue  # the target's own transfer carries these points
+        distribute(tgt, available(src))
+    redistributed = bool(transfers) and pi.exclusion_redistribution.value
+    if transfers:
+        log.use(
+            "pi.exclusion_redistribution",
+            pi.exclusion_redistribution,
+            "Points of excluded PI measures are moved to other measures as mips-rules.md "
+            "describes; CMS's exact redistribution is not confirmed.",
+        )
+
+    total = 0.0
+    round_points = pi.round_measure_points.value
+    for ev in evals:
+        obj = ev.objective
+        for s in ev.statuses:
+            mid = s.rule.measure_id
+            known.add(mid)
+            known.update(s.rule.exclusions)
+            known.update(s.rule.active_engagement)
+            if mid not in values and s.state != "excluded":
+                continue
+            if obj.scoring == "sum":
+                maximum = base[mid] + received.get(mid, 0.0)
+                raw = maximum * s.ratio if s.state == "met" else 0.0
+                points = float(math.floor(raw + 0.5)) if round_points else raw  # half up
+                if s.state == "met":
+                    if round_points and points != raw:
+                        log.use(
+                            "pi.round_measure_points",
+                            pi.round_measure_points,
+                            "PI measure points are rounded to whole numbers, as QPP's scoring "
+                            "output shows.",
+                        )
+                    reason = (
+                        f"{s.text} × {_r(maximum)} points = {_r(raw)}"
+                        + (f", rounded to {_r(points)}" if round_points and points != raw else "")
+                        + "."
+                    )
+                    if received.get(mid):
+                        reason += (
+                            f" Includes {_r(received[mid])} points moved here from excluded "
+                            "measures (estimate)."
+                        )
+                elif s.state == "excluded":
+                    reason = (
+                        f"Excluded ({s.text}); its {_r(available(mid))} points go to "
+                        f"{s.rule.redistribute_to} (estimate)."
+                        if s.rule.redistribute_to
+                        else f"Excluded ({s.text})."
+                    )
+                else:
+                    reason = s.text
+                counted = ev.complete and ev.option_index is not None and s.state == "met"
+            else:
+                objective_points = obj.points or 0.0
+                if s.state == "met" and ev.complete:
+                    points = 0.0
+                    reason = f"{s.text}: counts toward {obj.label} ({_r(objective_points)} points)."
+                elif s.state == "excluded":
+                    points = 0.0
+                    reason = f"Excluded ({s.text})."
+                else:
+                    points = 0.0
+                    reason = s.text
+                counted = ev.complete and s.state == "met"
+            if counted:
+                total += points
+            rows.append(
+                MeasureScore(
+                    measure_id=mid,
+                    category="pi",
+                    collection_type=mset.submission_method,
+                    points=points if obj.scoring == "sum" else None,
+                    max_points=(base[mid] + received.get(mid, 0.0))
+                    if obj.scoring == "sum"
+                    else obj.points,
+                    counted=counted,
+                    reason=reason,
+                    title=s.rule.label or None,
+                    estimate=bool(received.get(mid)) or s.state == "excluded",
+                )
+            )
+        if obj.scoring in ("all", "any") and ev.complete:
+            all_excluded = all(s.state == "excluded" for s in ev.statuses)
+            if not all_excluded:
+                pts = obj.points or 0.0
+                if obj.key == "bonus" or not obj.required:
+                    pts = min(pts, pi.bonus_points.value)
+                total += pts
+                rows.append(
+                    MeasureScore(
+                        measure_id=obj.key,
+                        category="pi",
+                        collection_type=mset.submission_method,
+                        points=pts,
+                        max_points=obj.points,
+                        counted=True,
+                        reason=f"{obj.label} objective met: {_r(pts)} points.",
+                        title=obj.label,
+                    )
+                )
+            elif obj.redistribute_to:
+                rows.append(
+                    MeasureScore(
+                        measure_id=obj.key,
+                        category="pi",
+                        collection_type=mset.submission_method,
+                        points=0.0,
+                        max_points=obj.points,
+                        counted=False,
+                        reason=f"{obj.label}: every measure excluded; its "
+                        f"{_r(obj.points or 0)} points go to {obj.redistribute_to} (estimate).",
+                        title=obj.label,
+                        estimate=True,
+                    )
+                )
+    for mid in values:
+        if mid in known:
+            continue
+        info = lookup.measure(year, mid)
+        text = (
+            f"{mid} is reported but earns no points."
+            if info is not None and info.category == "pi"
+            else f"{mid} is not a {year} Promoting Interoperability measure: ignored."
+        )
+        rows.append(
+            MeasureScore(
+                measure_id=mid,
+                category="pi",
+                collection_type=mset.submission_method,
+                points=None,
+                max_points=None,
+                counted=False,
+                reason=text,
+                title=info.title if info else None,
+            )
+        )
+    if zero:
+        rows = [r.model_copy(update={"counted": False}) if r.points else r for r in rows]
+        return (
+            CategoryScore(
+                category="pi",
+                score=0.0,
+                weight=0.0,
+                points=None,
+                reason=f"The PI score is 0 for {len(zero)} reason"
+                f"{'s' if len(zero) != 1 else ''}: " + " ".join(zero),
+                reasons=zero,
+                submitted=True,
+                details={"points_before_zero": round(total, 4)},
+            ),
+            rows,
+        )
+    maximum = pi.max_score.value
+    score = min(maximum, total)
+    return (
+        CategoryScore(
+            category="pi",
+            score=round(score, 4),
+            weight=0.0,
+            points=None,
+            reason=f"Sum of PI measure points {_r(total)}"
+            + (f", capped at {_r(maximum)}" if total > maximum else "")
+            + f" = {_r(score)}%.",
+            reasons=[],
+            estimate=redistributed,
+            submitted=True,
+            details={"total_points": round(total, 4)},
+        ),
+        rows,
+    )

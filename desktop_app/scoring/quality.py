@@ -1,0 +1,411 @@
+"""Quality category: per-measure achievement points and the category score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop_app.catalog.model import MeasureInfo
+from desktop_app.formats.qpp_json import (
+    MeasurementSet,
+    MultiPerformanceRate,
+    NonProportion,
+    SinglePerformanceRate,
+    Stratum,
+)
+from desktop_app.rules.model import ProgramRules
+from desktop_app.scoring.deciles import achievement_points
+from desktop_app.scoring.lookup import MeasureLookup
+from desktop_app.scoring.result import CategoryScore, EstimateLog, MeasureScore, ScoringOptions
+
+
+def _r(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class RateFigures:
+    """What the rules need from a measurement: rate, completeness, population."""
+
+    performance_rate: float | None
+    data_completeness: float | None
+    eligible_population: int
+    explanation: str
+    estimate: bool = False
+
+
+def _single(counts: SinglePerformanceRate | Stratum) -> RateFigures:
+    den = counts.performance_denominator
+    rate = counts.performance_rate
+    dc = counts.reporting_rate
+    text = (
+        f"performance rate = met {counts.performance_met} / (eligible population "
+        f"{counts.eligible_population} − exclusions − exceptions = {den})"
+        + (f" = {_r(rate)}%" if rate is not None else " (no denominator left: no rate)")
+    )
+    return RateFigures(rate, dc, counts.eligible_population, text)
+
+
+def combine_strata(value: MultiPerformanceRate, measure: MeasureInfo | None) -> RateFigures:
+    """One performance rate from strata, by the measure's overallAlgorithm.
+
+    - simpleAverage: the mean of the strata's rates (strata with no denominator skipped);
+    - weightedAverage: every stratum weighted by its performance denominator
+      (= total met / total denominator);
+    - sumNumerators: total met over the largest stratum's denominator (the strata share
+      one denominator), at most 100%;
+    - overallStratumOnly: the stratum named "overall";
+    - split (measures 226, 431): the last stratum the catalog lists (the combined rate).
+    Data completeness is total reported / total eligible population over the strata used;
+    the case minimum uses the largest stratum's eligible population.
+    """
+    algorithm = str(measure.data.get("overallAlgorithm") or "") if measure else ""
+    strata = list(value.strata)
+    by_name = {s.stratum.lower(): s for s in strata}
+    if algorithm in ("overallStratumOnly", "split"):
+        if algorithm == "overallStratumOnly":
+            wanted = "overall"
+        else:
+            names = [str(s.get("name", "")) for s in (measure.data.get("strata") or [])]  # type: ignore[union-attr]
+            wanted = names[-1].lower() if names else ""
+        chosen = by_name.get(wanted)
+        if chosen is None:
+            return RateFigures(
+                None,
+                None,
+                max(s.eligible_population for s in strata),
+                f"{algorithm}: the stratum '{wanted}' that gives this measure's rate is missing",
+            )
+        fig = _single(chosen)
+        return RateFigures(
+            fig.performance_rate,
+            fig.data_completeness,
+            fig.eligible_population,
+            f"{algorithm}: stratum '{chosen.stratum}' gives the rate; " + fig.explanation,
+            estimate=algorithm == "split",
+        )
+    population = max(s.eligible_population for s in strata)
+    total_pop = sum(s.eligible_population for s in strata)
+    dc = 100.0 * sum(s.reported for s in strata) / total_pop if total_pop else None
+    dens = [s.performance_denominator for s in strata]
+    mets = [s.performance_met for s in strata]
+    if algorithm == "simpleAverage":
+        rates = [s.performance_rate for s in strata if s.performance_rate is not None]
+        rate = sum(rates) / len(rates) if rates else None
+        text = "simple average of the strata rates " + ", ".join(_r(x) for x in rates)
+    elif algorithm == "sumNumerators":
+        den = max(dens) if dens else 0
+        rate = min(100.0, 100.0 * sum(mets) / den) if den > 0 else None
+        text = f"sum of numerators {sum(mets)} / shared denominator {den}"
+    else:
+        den = sum(dens)
+        rate = 100.0 * sum(mets) / den if den > 0 else None
+        label = (
+            "weighted average"
+            if algorithm == "weightedAverage"
+            else ("no overallAlgorithm in the catalog: weighted average")
+        )
+        text = f"{label}: total met {sum(mets)} / total denominator {den}"
+    if rate is not None:
+        text += f" = {_r(rate)}%"
+    return RateFigures(
+        rate,
+        dc,
+        population,
+        text,
+        estimate=algorithm not in ("simpleAverage", "weightedAverage", "sumNumerators"),
+    )
+
+
+def _seven_point_cap_removed(measure: MeasureInfo | None, method: str) -> bool:
+    if measure is None:
+        return False
+    removed = measure.data.get("sevenPointCapRemoved") or []
+    return bool(measure.data.get("isSevenPointCapRemoved")) and (not removed or method in removed)
+
+
+def score_quality_measure(
+    measure_id: str,
+    value: object,
+    submission_method: str,
+    year: int,
+    rules: ProgramRules,
+    lookup: MeasureLookup,
+    options: ScoringOptions,
+    log: EstimateLog,
+) -> MeasureScore:
+    """Achievement points of one quality measurement for one collection type."""
+    q = rules.quality
+    small = options.is_small_practice
+    floor = q.small_practice_floor.value if small else q.unscorable_points.value
+    floor_text = f"{_r(floor)} points (small-practice floor)" if small else f"{_r(floor)} points"
+    measure = lookup.measure(year, measure_id)
+    title = measure.title if measure else None
+
+    def result(
+        points: float,
+        reason: str,
+        fig: RateFigures | None = None,
+        *,
+        decile: int | None = None,
+        estimate: bool = False,
+    ) -> MeasureScore:
+        return MeasureScore(
+            measure_id=measure_id,
+            category="quality",
+            collection_type=submission_method,
+            points=round(points, 4),
+            max_points=q.max_points_per_measure.value,
+            counted=True,
+            reason=reason,
+            title=title,
+            performance_rate=round(fig.performance_rate, 4)
+            if fig and fig.performance_rate is not None
+            else None,
+            data_completeness=round(fig.data_completeness, 4)
+            if fig and fig.data_completeness is not None
+            else None,
+            eligible_population=fig.eligible_population if fig else None,
+            decile=decile,
+            estimate=estimate or bool(fig and fig.estimate),
+        )
+
+    if measure is None or measure.category != "quality":
+        return result(
+            0.0, f"Measure {measure_id} is not a {year} quality measure in the catalog: 0 points."
+        )
+    if isinstance(value, SinglePerformanceRate):
+        fig = _single(value)
+    elif isinstance(value, MultiPerformanceRate):
+        fig = combine_strata(value, measure)
+    elif isinstance(value, NonProportion):
+        log.add(
+            f"quality.non_proportion.{measure_id}",
+            None,
+            "MIPS Desk",
+            f"Measure {measure_id} is a non-proportion measure; the preview does not score "
+            "those and shows the points of an unscorable measure.",
+        )
+        return result(
+            floor,
+            f"Non-proportion measure: the preview cannot score it, so it shows {floor_text} "
+            "(estimate).",
+            estimate=True,
+        )
+    else:
+        return result(
+            0.0,
+            "The value is not a performance-rate object (performanceMet, eligiblePopulation, "
+            "...): 0 points.",
+        )
+
+    dc_min = q.data_completeness_percent.value
+    case_min = q.case_minimum.value
+    first_year = measure.data.get("firstPerformanceYear")
+    new_floor = 0.0
+    if isinstance(first_year, int) and year - first_year in (0, 1):
+        new_floor = (
+            q.new_measure_floor_year1.value
+            if year == first_year
+            else q.new_measure_floor_year2.value
+        )
+    if fig.data_completeness is None or fig.data_completeness < dc_min:
+        shown = _r(fig.data_completeness) + "%" if fig.data_completeness is not None else "none"
+        return result(
+            floor,
+            f"Data completeness {shown} is below the required {_r(dc_min)}% of eligible "
+            f"instances: {floor_text}.",
+            fig,
+        )
+    if fig.eligible_population < case_min:
+        return result(
+            floor,
+            f"Eligible population {fig.eligible_population} is below the case minimum of "
+            f"{case_min}: {floor_text}.",
+            fig,
+        )
+    if fig.performance_rate is None:
+        return result(floor, f"{fig.explanation}: {floor_text}.", fig)
+    bench = lookup.benchmark(year, measure_id, submission_method)
+    if bench is None or not bench.percentiles:
+        points = max(floor, new_floor)
+        why = f"No {year} benchmark for this measure as {submission_method}" + (
+            f": new-measure floor of {_r(new_floor)} points."
+            if new_floor > floor
+            else f": {floor_text}."
+        )
+        return result(points, f"{fig.explanation}. {why}", fig)
+    inverse = bench.is_inverse or measure.is_inverse
+    dp = achievement_points(fig.performance_rate, bench.percentiles, inverse=inverse)
+    points = dp.points
+    text = f"{fig.explanation}. Benchmark ({submission_method}): {dp.explanation}."
+    cap = q.topped_out_cap.value
+    if bench.is_topped_out_by_program and points > cap:
+        if _seven_point_cap_removed(measure, submission_method):
+            text += " Topped out, but CMS removed the 7-point cap for this measure."
+        else:
+            points = cap
+            text += f" Topped out by program: capped at {_r(cap)} points."
+    if new_floor > points:
+        points = new_floor
+        text += f" New measure: floor of {_r(new_floor)} points."
+    return result(points, text, fig, decile=dp.decile)
+
+
+def _priority(m: MeasureInfo | None) -> tuple[bool, bool]:
+    if m is None:
+        return (False, False)
+    return (m.is_outcome, m.is_high_priority)
+
+
+def score_quality(
+    sets: list[MeasurementSet],
+    year: int,
+    rules: ProgramRules,
+    lookup: MeasureLookup,
+    options: ScoringOptions,
+    log: EstimateLog,
+) -> tuple[CategoryScore, list[MeasureScore]]:
+    """The quality category score and every measurement's points (counted or not)."""
+    q = rules.quality
+    all_scores: list[MeasureScore] = []
+    for s in sets:
+        for m in s.measurements:
+            all_scores.append(
+                score_quality_measure(
+                    m.measure_id, m.value, s.submission_method, year, rules, lookup, options, log
+                )
+            )
+    required = q.required_measures.value
+    reduction = options.denominator_reduction
+    if reduction >= required:
+        raise ValueError(
+            f"a denominator reduction of {reduction} measures leaves nothing to score "
+            f"(at most {required - 1})"
+        )
+    denominator = 10.0 * (required - reduction)
+    slots = required - reduction
+    if not all_scores:
+        return (
+            CategoryScore(
+                category="quality",
+                score=0.0,
+                weight=0.0,
+                points=0.0,
+                reason="No quality data: the quality category scores 0%.",
+                submitted=False,
+            ),
+            [],
+        )
+    # One collection type per measure: the one with the most points.
+    best: dict[str, MeasureScore] = {}
+    for ms in all_scores:
+        cur = best.get(ms.measure_id)
+        if cur is None or (ms.points or 0) > (cur.points or 0):
+            best[ms.measure_id] = ms
+    results: list[MeasureScore] = []
+    for ms in all_scores:
+        if best[ms.measure_id] is not ms:
+            results.append(
+                ms.model_copy(
+                    update={
+                        "counted": False,
+                        "reason": ms.reason
+                        + f" Not counted: the {best[ms.measure_id].collection_type} "
+                        "collection of this measure earns more points.",
+                    }
+                )
+            )
+    candidates = sorted(best.values(), key=lambda x: (-(x.points or 0), x.measure_id))
+    infos = {mid: lookup.measure(year, mid) for mid in best}
+    outcome = [c for c in candidates if _priority(infos[c.measure_id])[0]]
+    high = [c for c in candidates if _priority(infos[c.measure_id])[1]]
+    required_pick = outcome[0] if outcome else (high[0] if high else None)
+    notes: list[str] = []
+    if required_pick is not None:
+        kind = "outcome" if outcome else "high-priority"
+        picked = [required_pick, *[c for c in candidates if c is not required_pick][: slots - 1]]
+        notes.append(f"Measure {required_pick.measure_id} fills the required {kind} measure slot.")
+    else:
+        picked = candidates[: slots - 1]
+        notes.append(
+            "No outcome or high-priority measure was reported: the required slot scores 0 "
+            f"and at most {slots - 1} other measures count."
+        )
+    picked_ids = {p.measure_id for p in picked}
+    for c in candidates:
+        if c.measure_id in picked_ids:
+            reason = c.reason
+            if c is required_pick:
+                reason += " Counts as the required outcome/high-priority measure."
+            results.append(c.model_copy(update={"counted": True, "reason": reason}))
+        else:
+            results.append(
+                c.model_copy(
+                    update={
+                        "counted": False,
+                        "reason": c.reason + f" Not counted: only the best {slots} measures count.",
+                    }
+                )
+            )
+    achievement = sum(p.points or 0 for p in picked)
+    bonus = q.small_practice_bonus.value if options.is_small_practice else 0.0
+    achievement_pct = 100.0 * achievement / denominator
+    improvement = 0.0
+    improvement_text = "No prior-year quality score given: no improvement score."
+    if options.prior_quality_score is not None:
+        prior = options.prior_quality_score
+        base = prior
+        floor_pct = q.improvement_prior_floor_percent.value
+        if prior <= floor_pct:
+            base = floor_pct
+            log.use(
+                "quality.improvement_prior_floor_percent",
+                q.improvement_prior_floor_percent,
+                f"Prior-year quality scores at or below {_r(floor_pct)}% are compared "
+                f"against {_r(floor_pct)}%.",
+            )
+        gain = achievement_pct - base
+        if gain > 0:
+            improvement = min(q.improvement_max_percent.value, gain / base * 10.0)
+            improvement_text = (
+                f"Improvement score: ({_r(achievement_pct)}% − {_r(base)}%) / {_r(base)}% × 10 "
+                f"= {_r(improvement)} points (at most {_r(q.improvement_max_percent.value)})."
+            )
+        else:
+            improvement_text = (
+                f"Achievement {_r(achievement_pct)}% is not above the prior year's "
+                f"{_r(base)}%: no improvement score."
+            )
+    raw = 100.0 * (achievement + bonus) / denominator + improvement
+    score = min(100.0, raw)
+    reason = (
+        f"({_r(achievement)} achievement points"
+        + (f" + {_r(bonus)} small-practice bonus" if bonus else "")
+        + f") / {_r(denominator)}"
+        + (f" (60 reduced by {reduction} measures)" if reduction else "")
+        + f" = {_r(100.0 * (achievement + bonus) / denominator)}%"
+        + (f" + {_r(improvement)} improvement" if improvement else "")
+        + (" = " + _r(raw) + "%, capped at 100%" if raw > 100 else "")
+        + "."
+    )
+    estimate = any(p.estimate for p in picked)
+    return (
+        CategoryScore(
+            category="quality",
+            score=round(score, 4),
+            weight=0.0,
+            points=None,
+            reason=reason,
+            reasons=[*notes, improvement_text],
+            estimate=estimate,
+            submitted=True,
+            details={
+                "achievement_points": round(achievement, 4),
+                "small_practice_bonus": bonus,
+                "denominator": denominator,
+                "improvement_score": round(improvement, 4),
+                "measures_counted": sorted(picked_ids),
+            },
+        ),
+        results,
+    )

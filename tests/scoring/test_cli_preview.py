@@ -1,0 +1,160 @@
+"""``mipsdesk preview``: JSON output, summary, options and errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_app import paths
+from desktop_app.cli import main
+
+NPI = "9876543213"
+
+
+@pytest.fixture
+def with_catalog(catalog_file: Path) -> Path:
+    """The session catalog copied to this test's user data folder."""
+    dest = paths.catalog_path()
+    shutil.copy(catalog_file, dest)
+    return dest
+
+
+def _write(tmp_path: Path, shared_dir: Path, name: str, year: int = 2025) -> Path:
+    text = (shared_dir / "qpp-api-examples" / name).read_text()
+    text = (
+        text.replace('"< performanceYearToBeReported >"', str(year))
+        .replace("< performanceYearToBeReported >", str(year))
+        .replace("9876543210", NPI)
+    )
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    assert main(["preview", *args, "--json"]) == 0
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def test_json_keys(
+    tmp_path: Path, shared_dir: Path, with_catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = _write(tmp_path, shared_dir, "submission-example-ia.json")
+    data = _json(capsys, str(f))
+    assert data["final_score"] is None  # cost unknown
+    low, high = data["final_score_range"]
+    # IA: 3 known 2025 activities of 2 needed = 100% × 15 = 15; cost adds 0..30
+    assert (low, high) == (15, 45)
+    for key in ("quality", "pi", "ia", "cost"):
+        assert {"score", "weight", "points", "reason"} <= set(data["categories"][key])
+    assert data["categories"]["ia"] | {} == data["categories"]["ia"]
+    assert data["categories"]["ia"]["points"] == 15
+    assert data["categories"]["cost"]["score"] is None
+    assert data["threshold"] == 75
+    assert {"band", "percent", "reason"} <= set(data["payment_adjustment"])
+    assert isinstance(data["estimates"], list)
+    m = data["measures"][0]
+    assert {"measure_id", "category", "collection_type", "points", "reason"} <= set(m)
+
+
+def test_options(
+    tmp_path: Path, shared_dir: Path, with_catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = _write(tmp_path, shared_dir, "submission-example-ia.json")
+    data = _json(
+        capsys,
+        str(f),
+        "--year",
+        "2025",
+        "--cost-score",
+        "50",
+        "--complex-patient-bonus",
+        "5",
+        "--small-practice",
+    )
+    # small practice, no PI data: weights 40/30/30/0. IA 100% × 30 = 30; cost 50 × 30 = 15;
+    # quality none: 0; bonus 5 -> 50
+    assert data["categories"]["ia"]["weight"] == 30
+    assert data["final_score"] == 50
+    assert data["categories"]["pi"]["score"] is None
+    data = _json(capsys, str(f), "--special-status", "rural,non-patient-facing")
+    assert data["weights_case"] == "pi_reweighted"
+
+
+def test_summary_without_json(
+    tmp_path: Path, shared_dir: Path, with_catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = _write(tmp_path, shared_dir, "submission-example-aci.json")
+    assert main(["preview", str(f), "--cost-score", "40"]) == 0
+    out = capsys.readouterr().out
+    assert "Final score: 12 points" in out  # cost 40 × 30 = 12; PI 0
+    assert "Required attestation PI_PPHI_1" in out
+    assert "Estimates" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("{oops", "is not JSON"),
+        ('{"hello": 1}', "not a QPP submission"),
+        (
+            '{"entityType": "group", "taxpayerIdentificationNumber": "000456789", '
+            '"performanceYear": 2025, "measurementSets": [{"category": "pi", "submissionMethod": '
+            '"registry", "measurements": [{"measureId": "PI_EP_1", "value": {"numerator": 3, '
+            '"denominator": 2}}]}]}',
+            "measurementSets[0].measurements[0].value: numerator (3) must not be larger",
+        ),
+        (
+            '{"entityType": "group", "taxpayerIdentificationNumber": "000456789", '
+            '"performanceYear": 2019, "measurementSets": []}',
+            "no program rules for performance",
+        ),
+    ],
+)
+def test_bad_files(
+    tmp_path: Path,
+    with_catalog: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str | None,
+    message: str,
+) -> None:
+    f = tmp_path / "in.json"
+    if content is not None:
+        f.write_text(content)
+    assert main(["preview", str(f), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+    assert captured.err.startswith("mipsdesk: ")
+
+
+def test_year_mismatch_and_bad_options(
+    tmp_path: Path, shared_dir: Path, with_catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = _write(tmp_path, shared_dir, "submission-example-ia.json", 2026)
+    assert main(["preview", str(f), "--year", "2025"]) == 2
+    assert "is for performance year 2026, but --year 2025" in capsys.readouterr().err
+    assert main(["preview", str(f), "--cost-score", "120"]) == 2
+    assert "--cost-score must be a percentage" in capsys.readouterr().err
+    assert main(["preview", str(f), "--special-status", "martian"]) == 2
+    assert "unknown special status 'martian'" in capsys.readouterr().err
+    assert main(["preview", str(f), "--denominator-reduction", "6"]) == 2
+    assert "denominator reduction" in capsys.readouterr().err
+
+
+def test_no_catalog(
+    tmp_path: Path,
+    shared_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    f = _write(tmp_path, shared_dir, "submission-example-ia.json")
+    monkeypatch.setattr(paths, "developer_shared_dir", lambda: None)
+    assert main(["preview", str(f)]) == 2
+    assert "needs the measures catalog" in capsys.readouterr().err
