@@ -1,0 +1,117 @@
+"""The Score preview page follows data written through desktop_app.reporting."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop_app.models.practice import Clinician, Practice
+from desktop_app.reporting import EntityKey, save_set_fields, save_value
+
+TIN = "123456789"
+NPI = "1234567893"
+
+
+@pytest.fixture
+def page(tmp_path: Path, catalog_file: Path, qtbot):  # type: ignore[no-untyped-def]
+    from desktop_app.catalog import Catalog
+    from desktop_app.gui.context import AppContext
+    from desktop_app.gui.pages.score import ScorePage
+    from desktop_app.settings import Settings
+    from desktop_app.store import Workspace
+
+    ctx = AppContext(Settings(), year=2025)
+    ws = Workspace.open(tmp_path / "p.mipsdesk", user="test-user")
+    ws.save_practice(
+        Practice(
+            tin=TIN,
+            name="Riverside Family Medicine",
+            state="PA",
+            zip="17101",
+            special_statuses=["small_practice"],
+        )
+    )
+    ws.add_clinician(
+        Clinician(npi=NPI, first_name="Maria", last_name="Alvarez", clinician_type="MD")
+    )
+    ctx.set_workspace(ws)
+    local = tmp_path / "catalog.sqlite"
+    shutil.copy(catalog_file, local)
+    ctx.set_catalog(Catalog.open(local))
+    widget = ScorePage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.refresh()
+    yield widget
+    ctx.close()
+
+
+def test_page_recomputes_on_data_change(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ws = page.ctx.workspace
+    assert page.entity.currentData() == EntityKey(2025, TIN)
+    # no data: IA 0, quality 0; small practice without PI data -> weights 40/30/30/0
+    assert page.result["categories"]["ia"]["score"] == 0
+    assert page.result["categories"]["quality"]["weight"] == 40
+    # another page records two improvement activities: 1 is enough for a small practice
+    group = EntityKey(2025, TIN)
+    save_value(ws, group, "ia", "IA_PM_2", True)
+    qtbot.waitUntil(lambda: page.result["categories"]["ia"]["score"] == 100)
+    assert page.cards["ia"].score.text() == "100%"
+    # IA 100% × 30 = 30 points; cost unknown adds 0..30
+    assert page.result["final_score_range"] == [30.0, 60.0]
+    assert "30" in page.cards["ia"].detail.text()
+    assert "1 activity attested" in page.cards["ia"].score.toolTip()
+    # a quality measure arrives: the table shows it with its points and reason
+    save_value(
+        ws,
+        group,
+        "quality",
+        "236",
+        {
+            "isEndToEndReported": False,
+            "performanceMet": 70,
+            "performanceNotMet": 30,
+            "eligiblePopulation": 100,
+        },
+    )
+    qtbot.waitUntil(lambda: any(m["measure_id"] == "236" for m in page.result["measures"]))
+    rows = {page.table.item(r, 1).text().split(" ")[0]: r for r in range(page.table.rowCount())}
+    row = rows["236"]
+    reason = page.table.item(row, 5).text()
+    assert "performance rate" in reason
+    assert page.table.item(row, 3).toolTip() == reason
+    # PI data cancels the automatic reweighting
+    save_value(ws, group, "pi", "PI_PPHI_1", True)
+    save_set_fields(ws, group, "pi", cehrt_id="0015CABCDEFGHIJ")
+    qtbot.waitUntil(lambda: page.result["categories"]["pi"]["weight"] == 25)
+    assert page.result["categories"]["pi"]["score"] == 0
+    assert "every reason" not in page.cards["pi"].score.toolTip()
+    assert "PI_PPHI_2" in page.cards["pi"].score.toolTip()
+    page.grab().save("/tmp/shots/score_page.png")
+
+
+def test_inputs_change_the_score(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    save_value(page.ctx.workspace, EntityKey(2025, TIN), "ia", "IA_PM_2", True)
+    qtbot.waitUntil(lambda: page.result["categories"]["ia"]["score"] == 100)
+    page.cost_unknown.setChecked(False)
+    page.cost.setValue(40)
+    page.bonus.setValue(5)
+    # 30 (IA) + 40 × 30 / 100 (cost) + 5 bonus = 47
+    qtbot.waitUntil(lambda: page.result["final_score"] == 47)
+    assert "Final score" in page.gauge.toolTip() or "points" in page.gauge.toolTip()
+    # the clinician is a separate reporting entity with no data
+    index = next(
+        i
+        for i in range(page.entity.count())
+        if page.entity.itemData(i) == EntityKey(2025, TIN, NPI)
+    )
+    page.entity.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: page.result["categories"]["ia"]["score"] == 0)
+
+
+def test_without_catalog_says_what_to_do(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page.ctx.set_catalog(None)
+    qtbot.waitUntil(lambda: page.result is None)
+    assert "measures catalog" in page.message.text()
