@@ -27,6 +27,8 @@ class Settings(BaseModel):
     """A folder with the layout of CMS's qpp-measures-data (overrides discovery)."""
     catalog_url: str | None = None
     """Where ``mipsdesk catalog update`` downloads the pinned release from."""
+    schematron_dir: str | None = None
+    """A folder holding CMS's QRDA III schematron as YEAR/EP_CAT_III.sch + voc.xml."""
     last_workspace: str | None = None
     user_name: str | None = None
     """Name recorded in the audit log; defaults to the operating-system user."""

@@ -1,0 +1,1 @@
+"""QRDA Category III (CDA R2 XML): safe parsing, reading, writing, CMS schematron."""

@@ -1,0 +1,1 @@
+"""Data files of the QRDA III package (template versions, program names)."""
