@@ -20,7 +20,9 @@ MEASURES_DATA = SHARED / "qpp-measures-data"
 
 
 @pytest.fixture(autouse=True)
-def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """A fresh user data folder for each test; no catalog source unless a test sets one."""
     data = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("MIPSDESK_DATA_DIR", str(data))
