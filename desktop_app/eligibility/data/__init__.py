@@ -1,0 +1,1 @@
+"""Per-year eligibility values (low-volume threshold, segments) with their sources."""
