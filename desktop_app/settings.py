@@ -27,6 +27,8 @@ class Settings(BaseModel):
     """A folder with the layout of CMS's qpp-measures-data (overrides discovery)."""
     catalog_url: str | None = None
     """Where ``mipsdesk catalog update`` downloads the pinned release from."""
+    qpp_base_url: str | None = None
+    """Base address of the QPP APIs (default https://qpp.cms.gov); tests point it at a local server."""
     schematron_dir: str | None = None
     """A folder holding CMS's QRDA III schematron as YEAR/EP_CAT_III.sch + voc.xml."""
     last_workspace: str | None = None
