@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
 
         ctx.workspace_changed.connect(self._on_workspace_changed)
         ctx.data_changed.connect(self._on_data_changed)
-        ctx.year_changed.connect(lambda _y: self._refresh_current())
+        ctx.year_changed.connect(self._year_changed)
         ctx.catalog_changed.connect(self._on_catalog_changed)
         self.ui.yearCombo.currentIndexChanged.connect(self._year_picked)
         self._on_workspace_changed()
@@ -169,6 +169,15 @@ class MainWindow(QMainWindow):
     def years_offered(self) -> list[int]:
         combo = self.ui.yearCombo
         return [int(combo.itemData(i)) for i in range(combo.count())]
+
+    def _year_changed(self, year: int) -> None:
+        """Keep the selector in step when the year changes elsewhere, then refresh."""
+        combo = self.ui.yearCombo
+        index = combo.findData(year)
+        if index >= 0 and index != combo.currentIndex():
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(index)
+        self._refresh_current()
 
     def _year_picked(self, index: int) -> None:
         if index >= 0:

@@ -114,6 +114,14 @@ def test_year_selector_offers_program_years_without_catalog(qtbot, window) -> No
     assert window.ctx.year == other
 
 
+def test_year_selector_follows_a_year_set_elsewhere(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """A page that changes the year (ctx.set_year) moves the selector too."""
+    other = 2024 if window.ctx.year != 2024 else 2025
+    window.ctx.set_year(other)
+    assert window.ui.yearCombo.currentText() == str(other)
+    assert window.ctx.year == other
+
+
 def test_no_catalog_and_no_source_shows_a_banner_with_update(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     from desktop_app.catalog.source import HOW_TO_GET_CATALOG
 
