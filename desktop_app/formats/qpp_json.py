@@ -118,20 +118,35 @@ class _Counts(_Model):
         return self
 
     @property
-    def performance_denominator(self) -> int:
-        """eligiblePopulation − exclusion − exception (what the rate divides by)."""
-        return (
+    def not_met(self) -> int:
+        """performanceNotMet; when a file leaves it out, QPP takes every instance not
+        met, excluded or excepted as not met (eligiblePopulation − the others)."""
+        if self.performance_not_met is not None:
+            return self.performance_not_met
+        return max(
+            0,
             self.eligible_population
+            - self.performance_met
             - (self.eligible_population_exclusion or 0)
-            - (self.eligible_population_exception or 0)
+            - (self.eligible_population_exception or 0),
         )
+
+    @property
+    def performance_denominator(self) -> int:
+        """performanceMet + performanceNotMet: what QPP divides the rate by.
+
+        QPP's Submissions API defines performanceRate = performanceMet /
+        (performanceMet + performanceNotMet) × 100, so instances that were not
+        reported (data completeness under 100%) don't lower the rate.
+        """
+        return self.performance_met + self.not_met
 
     @property
     def reported(self) -> int:
         """met + notMet + exclusion + exception: the instances reported."""
         return (
             self.performance_met
-            + (self.performance_not_met or 0)
+            + self.not_met
             + (self.eligible_population_exclusion or 0)
             + (self.eligible_population_exception or 0)
         )

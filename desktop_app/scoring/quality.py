@@ -38,9 +38,9 @@ def _single(counts: SinglePerformanceRate | Stratum) -> RateFigures:
     rate = counts.performance_rate
     dc = counts.reporting_rate
     text = (
-        f"performance rate = met {counts.performance_met} / (eligible population "
-        f"{counts.eligible_population} − exclusions − exceptions = {den})"
-        + (f" = {_r(rate)}%" if rate is not None else " (no denominator left: no rate)")
+        f"performance rate = met {counts.performance_met} / (met {counts.performance_met}"
+        f" + not met {counts.not_met} = {den})"
+        + (f" = {_r(rate)}%" if rate is not None else " (nothing met or not met: no rate)")
     )
     return RateFigures(rate, dc, counts.eligible_population, text)
 

@@ -58,6 +58,43 @@ def test_exceptions_leave_the_rate_denominator(year: int) -> None:
 
 
 @pytest.mark.parametrize("year", YEARS)
+def test_unreported_instances_do_not_lower_the_rate(year: int) -> None:
+    """QPP: performanceRate = met / (met + notMet); completeness is reported separately."""
+    lookup = MemoryLookup([quality_measure(year, "002")], [benchmark(year, "002", EVEN)])
+    # population 100, met 45, not met 35, exception 5: 85 of 100 reported (85% complete);
+    # rate 45 / (45 + 35) = 56.25% -> decile 6 [50, 60): 6 + (56.25 - 50) / 10 = 6.625
+    result = _score(year, lookup, qset(("002", rate(45, 100, not_met=35, exception=5))))
+    m = _measure(result, "002")
+    assert m.data_completeness == pytest.approx(85.0)
+    assert m.performance_rate == pytest.approx(56.25)
+    assert m.points == pytest.approx(6.625)
+
+
+def test_partial_completeness_over_the_real_2025_benchmark(catalog) -> None:  # type: ignore[no-untyped-def]
+    # 2025 measure 236 (eCQM) benchmark: 40th pct 65.32, 50th 68.735.
+    # population 100, met 50, not met 25: 75% complete; rate 50 / 75 = 66.667% in
+    # decile 5 [65.32, 68.735): 5 + (66.667 - 65.32) / (68.735 - 65.32) = 5.3944
+    sub = submission(
+        2025, qset(("236", rate(50, 100, not_met=25)), method="electronicHealthRecord")
+    )
+    result = score_submission(sub, catalog, ScoringOptions())
+    m = _measure(result, "236")
+    assert m.data_completeness == pytest.approx(75.0)
+    assert m.performance_rate == pytest.approx(200 / 3)
+    assert m.points == pytest.approx(5 + (200 / 3 - 65.32) / (68.735 - 65.32), abs=1e-4)
+
+
+def test_missing_not_met_counts_every_unreported_instance_as_not_met() -> None:
+    lookup = MemoryLookup([quality_measure(2025, "002")], [benchmark(2025, "002", EVEN)])
+    value = rate(45, 100, exception=10)
+    del value["performanceNotMet"]
+    # not met taken as 100 - 45 - 10 = 45: rate 45 / 90 = 50% -> 6.0 points, 100% complete
+    m = _measure(_score(2025, lookup, qset(("002", value))), "002")
+    assert m.performance_rate == pytest.approx(50.0)
+    assert m.data_completeness == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize("year", YEARS)
 @pytest.mark.parametrize(("small", "expected"), [(False, 0.0), (True, 3.0)])
 def test_data_completeness_below_75(year: int, small: bool, expected: float) -> None:
     lookup = MemoryLookup([quality_measure(year, "003")], [benchmark(year, "003")])
