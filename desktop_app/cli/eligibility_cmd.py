@@ -166,10 +166,10 @@ def _lookup(args: argparse.Namespace) -> int:
     from desktop_app.eligibility.lookup import scenario_result
     from desktop_app.qpp_api._http import QppApiError
     from desktop_app.qpp_api.eligibility import EligibilityClient, default_base_url
-    from desktop_app.settings import SettingsError, load_settings
+    from desktop_app.settings import Settings, SettingsError, load_settings
 
     try:
-        settings: object | None = load_settings()
+        settings: Settings | None = load_settings()
     except SettingsError:
         settings = None
     base = (args.base_url or default_base_url(settings)).rstrip("/")

@@ -1,6 +1,6 @@
-"""The workspace store: one SQLite file per practice (see docs/readme-parts/store.md).
+"""The workspace store: one SQLite file per practice (see docs/workspace.md).
 
-Public API (contract in the project notes, store-api.md)::
+Public API::
 
     from desktop_app.store import Workspace, register_migrations, default_workspace_path
 """
