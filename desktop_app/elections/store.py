@@ -3,9 +3,16 @@
 Migration set ``mipsdesk.elections``: table ``elections`` (year, tin, npi '' for
 the group, election opt_in|voluntary, entity_name, confirmed_at, confirmed_by).
 A row with ``confirmed_at`` NULL is a draft (a choice not yet confirmed, e.g. in
-the grid); triggers refuse any UPDATE or DELETE of a confirmed row and any
-INSERT (also INSERT OR REPLACE) over one, so no code path and no SQL tool can
-change a final election. Confirmations are audited in the same transaction.
+the grid). Triggers stored in the workspace file refuse any UPDATE or DELETE of
+a confirmed row, and any INSERT or UPDATE whose new row would take the place of
+a confirmed one, by row id or by its election key (year, tin, npi). That covers
+the REPLACE conflict resolution too (``INSERT OR REPLACE``, ``REPLACE INTO``,
+``UPDATE OR REPLACE``), which deletes the row it replaces without firing DELETE
+triggers. So neither MIPS Desk nor any ordinary SQL statement run with another
+SQLite tool can change or remove a final election. (Someone who can write the
+file could still drop the triggers first, with ``DROP TRIGGER``; the audit log
+and the backups are the record then.) Confirmations are audited in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -71,6 +78,34 @@ def m001_elections(db: Database) -> None:
         """CREATE TRIGGER elections_final_no_replace BEFORE INSERT ON elections
         WHEN EXISTS (SELECT 1 FROM elections WHERE year = NEW.year AND tin = NEW.tin
                      AND npi = NEW.npi AND confirmed_at IS NOT NULL)
+        BEGIN
+        SELECT RAISE(ABORT, 'A confirmed election is final: it can''t be changed or removed.');
+        END"""
+    )
+
+
+# Another row that is confirmed and sits where NEW would go: same id or same election key.
+# ifnull: with REPLACE a NULL npi becomes the column default '' (the group).
+_CONFIRMED_IN_THE_WAY = """EXISTS (SELECT 1 FROM elections AS final
+    WHERE final.confirmed_at IS NOT NULL {other}
+    AND (final.id = NEW.id OR (final.year = NEW.year AND final.tin = NEW.tin
+                               AND final.npi = ifnull(NEW.npi, ''))))"""
+
+
+@MIGRATIONS()
+def m002_elections_final_no_replace(db: Database) -> None:
+    """Refuse INSERT/UPDATE ... OR REPLACE over a confirmed row (by id or election key)."""
+    db.execute("DROP TRIGGER IF EXISTS elections_final_no_replace")
+    db.execute(
+        f"""CREATE TRIGGER elections_final_no_insert_over BEFORE INSERT ON elections
+        WHEN {_CONFIRMED_IN_THE_WAY.format(other="")}
+        BEGIN
+        SELECT RAISE(ABORT, 'A confirmed election is final: it can''t be changed or removed.');
+        END"""
+    )
+    db.execute(
+        f"""CREATE TRIGGER elections_final_no_update_over BEFORE UPDATE ON elections
+        WHEN {_CONFIRMED_IN_THE_WAY.format(other="AND final.id != OLD.id")}
         BEGIN
         SELECT RAISE(ABORT, 'A confirmed election is final: it can''t be changed or removed.');
         END"""

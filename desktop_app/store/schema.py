@@ -4,6 +4,12 @@ Schema changes happen only through ``sqlite_utils.Migrations``. The core set
 ``mipsdesk.core`` always runs first; feature modules (eligibility, elections,
 measurements, ...) call :func:`register_migrations` at import time with their
 own named set, applied in registration order.
+
+The audit log is append-only: triggers in the file refuse any UPDATE or DELETE
+of an entry and any INSERT that would replace one (INSERT OR REPLACE), so no
+ordinary SQL statement, from MIPS Desk or another SQLite tool, can change it.
+Someone who can write the file could still drop the triggers (DROP TRIGGER)
+first; backups keep earlier copies.
 """
 
 from __future__ import annotations
@@ -90,6 +96,26 @@ def _initial(db: Database) -> None:
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN
             SELECT RAISE(ABORT, 'The audit log is append-only: its entries cannot be deleted.');
+        END
+        """
+    )
+
+
+@core_migrations(name="0002_audit_log_no_replace")
+def _audit_log_no_replace(db: Database) -> None:
+    """Refuse INSERT OR REPLACE over an existing entry.
+
+    REPLACE deletes the row it replaces without firing DELETE triggers, so the
+    append-only triggers of 0001 alone would let ``INSERT OR REPLACE INTO
+    audit_log (id, ...)`` overwrite an entry. (An UPDATE ... OR REPLACE is already
+    refused by audit_log_no_update, which fires before any conflict is resolved.)
+    """
+    db.execute(
+        """
+        CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+        WHEN EXISTS (SELECT 1 FROM audit_log AS entry WHERE entry.id = NEW.id)
+        BEGIN
+            SELECT RAISE(ABORT, 'The audit log is append-only: its entries cannot be replaced.');
         END
         """
     )
