@@ -6,9 +6,15 @@ valid value looks like.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator
+
+# ASCII digits only: str.isdigit() also accepts fullwidth and superscript digits.
+_NINE_DIGITS = re.compile(r"[0-9]{9}")
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def npi_check_digit(first_nine: str) -> int:
@@ -17,7 +23,7 @@ def npi_check_digit(first_nine: str) -> int:
     CMS (and its QRDA III rule CMS_0117) validate NPIs this way: the prefix
     contributes a constant 24 to the Luhn sum of the first nine digits.
     """
-    if len(first_nine) != 9 or not first_nine.isdigit():
+    if not _NINE_DIGITS.fullmatch(first_nine):
         raise ValueError("the first nine digits of an NPI are needed")
     total = 24
     # Luhn doubles every second digit counting from the right of the full number
@@ -35,10 +41,10 @@ def npi_check_digit(first_nine: str) -> int:
 def validate_npi(value: str) -> str:
     """Return the NPI with surrounding blanks removed, or raise ValueError saying why."""
     npi = value.strip()
-    if not npi.isdigit() or len(npi) != 10:
+    if not _TEN_DIGITS.fullmatch(npi):
         raise ValueError(
             f"NPI '{value}' must be exactly 10 digits (found {len(npi)} characters"
-            + ("" if npi.isdigit() or not npi else ", not all digits")
+            + ("" if _DIGITS.fullmatch(npi) or not npi else ", not all digits 0-9")
             + ")."
         )
     expected = npi_check_digit(npi[:9])
@@ -51,9 +57,9 @@ def validate_npi(value: str) -> str:
 
 
 def validate_tin(value: str) -> str:
-    """Return the TIN as 9 digits (a hyphen as in 12-3456789 is accepted), or raise."""
-    tin = value.strip().replace("-", "")
-    if not tin.isdigit() or len(tin) != 9:
+    """Return the TIN as 9 digits (hyphens and spaces as in 12-3456789 are removed), or raise."""
+    tin = value.strip().replace("-", "").replace(" ", "")
+    if not _NINE_DIGITS.fullmatch(tin):
         raise ValueError(
             f"TIN '{value}' must be the practice's 9-digit Taxpayer Identification "
             "Number (EIN or SSN), digits only, for example 123456789."

@@ -12,7 +12,14 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from desktop_app.models.clinician_types import ELIGIBLE_CLINICIAN_TYPES
 from desktop_app.models.errors import (
@@ -295,6 +302,20 @@ class Clinician(BaseModel):
             from desktop_app.models.dates import parse_date
 
             return parse_date(value, "Medicare enrollment date")
+        return value
+
+    @field_validator("medicare_enrollment_date")
+    @classmethod
+    def _not_in_future(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        # A date read back from a workspace (context {"stored": True}) is kept as it is,
+        # so a clinician saved before this check existed can still be opened and fixed.
+        stored = isinstance(info.context, dict) and info.context.get("stored") is True
+        if value is not None and not stored and value > dt.date.today():
+            raise ValueError(
+                f"Medicare enrollment date {value.isoformat()} is in the future; enter the "
+                "date the clinician first enrolled in Medicare (today at the latest), as "
+                "shown in PECOS, or leave it empty if you don't know it."
+            )
         return value
 
     @property

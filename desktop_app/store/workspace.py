@@ -844,7 +844,7 @@ def _busy_error(path: Path) -> WorkspaceError:
 
 def _load(model: type[_M], data: dict[str, Any], what: str) -> _M:
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context={"stored": True})
     except ValidationError as exc:
         raise WorkspaceError(
             f"A stored {what} can't be read by this version of MIPS Desk:\n"

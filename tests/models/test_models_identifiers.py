@@ -98,3 +98,38 @@ def test_tin_rejects_other_values_with_an_example(value: str) -> None:
 
 def test_mask_tin_shows_last_four_digits() -> None:
     assert mask_tin("123456789") == "*****6789"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "１２３４５６７８９",  # fullwidth digits
+        "12345678²",  # superscript two
+        "١٢٣٤٥٦٧٨٩",  # Arabic-Indic digits
+    ],
+)
+def test_tin_accepts_only_ascii_digits(value: str) -> None:
+    with pytest.raises(ValueError, match="9-digit Taxpayer Identification Number"):
+        validate_tin(value)
+
+
+def test_tin_spaces_are_removed_like_hyphens() -> None:
+    assert validate_tin("12 345 6789") == "123456789"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "12345678²3",  # superscript two
+        "１２３４５６７８９３",  # fullwidth digits of the valid NPI 1234567893
+        "١٢٣٤٥٦٧٨٩٣",  # Arabic-Indic digits
+    ],
+)
+def test_npi_accepts_only_ascii_digits_with_a_clear_message(value: str) -> None:
+    with pytest.raises(ValueError, match=r"exactly 10 digits .*not all digits 0-9"):
+        validate_npi(value)
+
+
+def test_check_digit_needs_ascii_digits() -> None:
+    with pytest.raises(ValueError, match="first nine digits"):
+        npi_check_digit("12345678²")

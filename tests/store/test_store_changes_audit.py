@@ -333,3 +333,22 @@ def test_workspace_can_be_used_from_a_worker_thread(ws: Workspace) -> None:
     assert errors == []
     assert [c.npi for c in ws.clinicians()] == [NPIS[1], NPIS[0]]
     assert heard == [("clinicians", "import-worker")]
+
+
+def test_a_stored_future_enrollment_date_still_loads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A clinician saved before future dates were refused stays readable and fixable."""
+    import sqlite3
+
+    from desktop_app.store import Workspace
+
+    path = tmp_path / "p.mipsdesk"
+    with Workspace.open(path) as ws:
+        ws.add_clinician(clinician(NPIS[0]))
+    con = sqlite3.connect(path)
+    con.execute("UPDATE clinicians SET medicare_enrollment_date = '2999-01-01'")
+    con.commit()
+    con.close()
+    with Workspace.open(path) as ws:
+        (loaded,) = ws.clinicians()
+        assert loaded.medicare_enrollment_date is not None
+        assert loaded.medicare_enrollment_date.year == 2999
