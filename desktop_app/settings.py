@@ -6,6 +6,7 @@ Settings are small and read at start-up; environment variables (see
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 from pathlib import Path
@@ -28,7 +29,9 @@ class Settings(BaseModel):
     catalog_url: str | None = None
     """Where ``mipsdesk catalog update`` downloads the pinned release from."""
     qpp_base_url: str | None = None
-    """Base address of the QPP APIs (default https://qpp.cms.gov); tests point it at a local server."""
+    """Base address of the QPP APIs (default https://qpp.cms.gov).
+
+    Tests point it at a local server."""
     schematron_dir: str | None = None
     """A folder holding CMS's QRDA III schematron as YEAR/EP_CAT_III.sch + voc.xml."""
     last_workspace: str | None = None
@@ -55,11 +58,20 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
 
 
 def current_user(settings: Settings | None = None) -> str:
-    """The name the audit log records for changes made in this session."""
+    """The name the audit log records for changes made in this session.
+
+    The name in the settings, else ``MIPSDESK_USER`` / the usual environment
+    variables, else the operating-system account (``getpass.getuser()``, which
+    also asks the password database), and only then "unknown user".
+    """
     if settings and settings.user_name:
         return settings.user_name
     for var in ("MIPSDESK_USER", "USER", "USERNAME", "LOGNAME"):
         value = os.environ.get(var)
         if value:
             return value
-    return "unknown user"
+    try:
+        name = getpass.getuser()
+    except Exception:  # OSError, KeyError or ImportError: no account name is known
+        name = ""
+    return name.strip() or "unknown user"
