@@ -4,6 +4,12 @@ The data-entry pages and the importers write here; the score preview and the
 exporters read a QPP :class:`~desktop_app.formats.qpp_json.Submission` back with
 :func:`build_submission`. Every change is audited and observers are notified
 (table ``measurement_values`` or ``measurement_sets``).
+
+Data entry is locked here, in the core, not only on the pages: while an opt-in
+eligible clinician or group has no confirmed election
+(:func:`desktop_app.elections.data_entry_allowed`), :func:`save_value`,
+:func:`save_set_fields` and :func:`delete_value` raise :class:`ReportingError`
+with the reason the Election page gives, and nothing is written.
 """
 
 # SQL below interpolates only this module's constant table names and fixed WHERE
@@ -20,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from sqlite_utils import Database, Migrations
 
+from desktop_app.elections import data_entry_allowed
 from desktop_app.formats.qpp_json import (
     CategoryName,
     Measurement,
@@ -118,6 +125,17 @@ def ensure_tables(ws: Workspace) -> None:
         ws.migrate()
 
 
+def require_data_entry(ws: Workspace, entity: EntityKey) -> None:
+    """Raise ReportingError (nothing saved) if data entry is locked for ``entity``.
+
+    Locked while an opt-in eligible clinician or group has no confirmed election;
+    the message is the reason the Election page shows.
+    """
+    allowed, reason = data_entry_allowed(ws, entity, entity.year)
+    if not allowed:
+        raise ReportingError(f"{reason} Nothing was saved.")
+
+
 def _npi(entity: EntityKey) -> str:
     return entity.npi or ""
 
@@ -168,6 +186,7 @@ def save_value(
     """Insert or replace one measurement value (validated, audited, observers notified)."""
     ensure_tables(ws)
     clean = _check_value(category, measure_id, value)
+    require_data_entry(ws, entity)
     key = (
         entity.year,
         entity.tin,
@@ -214,7 +233,7 @@ def delete_value(
     submission_method: str = "registry",
     program_name: str = "mips",
 ) -> bool:
-    """Remove one value; False if there was none."""
+    """Remove one value; False if there was none (refused only when there is one to remove)."""
     ensure_tables(ws)
     key = (
         entity.year,
@@ -233,6 +252,7 @@ def delete_value(
         row = db.execute(f"SELECT value_json FROM {VALUES_TABLE} WHERE {where}", key).fetchone()
         if row is None:
             return False
+        require_data_entry(ws, entity)
         db.execute(f"DELETE FROM {VALUES_TABLE} WHERE {where}", key)
         ws.audit(
             VALUES_TABLE,
@@ -270,6 +290,7 @@ def save_set_fields(
         raise ReportingError("The performance period ends before it starts.")
     if cehrt_id is not None:
         cehrt_id = cehrt_id.strip() or None
+    require_data_entry(ws, entity)
     after = {
         "cehrt_id": cehrt_id,
         "performance_start": performance_start.isoformat() if performance_start else None,
