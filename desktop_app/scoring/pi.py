@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from desktop_app.formats.qpp_json import MeasurementSet, Proportion
+from desktop_app.formats.qpp_json import Measurement, MeasurementSet, Proportion
 from desktop_app.rules.model import PiMeasureRule, PiObjective, ProgramRules
 from desktop_app.scoring.lookup import MeasureLookup
 from desktop_app.scoring.result import CategoryScore, EstimateLog, MeasureScore
@@ -73,6 +73,93 @@ def check_period(start: date | None, end: date | None, rules: ProgramRules) -> s
             "continuous days are required."
         )
     return None
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, Proportion):
+        return f"{value.numerator}/{value.denominator}"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    return str(value)
+
+
+@dataclass
+class MergedPi:
+    """Several PI measurement sets read as one, with the measures they disagree on."""
+
+    set: MeasurementSet
+    sources: dict[str, list[str]]
+    """Measure id -> submission methods of the sets that report it."""
+    conflicts: list[str]
+    """One reason per measure reported with different values (PI then scores 0)."""
+    note: str = ""
+
+    @property
+    def method(self) -> str:
+        methods = [m for ms in self.sources.values() for m in ms] or [self.set.submission_method]
+        return " + ".join(dict.fromkeys(methods))
+
+    def method_of(self, measure_id: str) -> str:
+        methods = self.sources.get(measure_id)
+        return " + ".join(dict.fromkeys(methods)) if methods else self.method
+
+
+def merge_pi_sets(sets: list[MeasurementSet]) -> MergedPi:
+    """Merge PI measurement sets measure by measure.
+
+    CMS scores PI 0 when data for a single measure or required attestation sent
+    through several submission methods conflicts; the same value sent twice, or
+    different measures sent in different sets, is not a conflict.
+    """
+    first = sets[0]
+    sources: dict[str, list[str]] = {}
+    seen: dict[str, list[tuple[str, object]]] = {}
+    for index, mset in enumerate(sets, start=1):
+        where = f"set {index} ({mset.submission_method})"
+        for m in mset.measurements:
+            seen.setdefault(m.measure_id, []).append((where, m.value))
+            sources.setdefault(m.measure_id, []).append(mset.submission_method)
+    conflicts: list[str] = []
+    for mid, reports in seen.items():
+        # typed, so that Yes (True) and a count of 1 are not taken for the same value
+        distinct: list[tuple[str, object]] = []
+        for _, value in reports:
+            if (type(value).__name__, value) not in distinct:
+                distinct.append((type(value).__name__, value))
+        if len(distinct) > 1:
+            conflicts.append(
+                f"{mid} was sent with conflicting values: "
+                + ", ".join(f"{_value_text(v)} in {where}" for where, v in reports)
+                + ". CMS scores PI 0 when a measure is sent with different values; "
+                "send it once, or with the same value everywhere."
+            )
+    if len(sets) == 1:
+        return MergedPi(first, sources, conflicts)
+    cehrt = next((s.cehrt_id for s in sets if s.cehrt_id), None)
+    dated = next((s for s in sets if s.performance_start and s.performance_end), first)
+    merged = first.model_copy(
+        update={
+            "cehrt_id": cehrt,
+            "performance_start": dated.performance_start,
+            "performance_end": dated.performance_end,
+            "measurements": _first_of_each(sets),
+        }
+    )
+    methods = " + ".join(dict.fromkeys(s.submission_method for s in sets))
+    note = (
+        f"PI data from {len(sets)} measurement sets ({methods}) was merged; no measure conflicts."
+    )
+    return MergedPi(merged, sources, conflicts, "" if conflicts else note)
+
+
+def _first_of_each(sets: list[MeasurementSet]) -> list[Measurement]:
+    found: dict[str, Measurement] = {}
+    for mset in sets:
+        for m in mset.measurements:
+            found.setdefault(m.measure_id, m)
+    return list(found.values())
 
 
 def _measure_status(rule: PiMeasureRule, values: dict[str, object]) -> _Status:
@@ -172,13 +259,9 @@ def score_pi(
             [],
         )
     zero: list[str] = []
-    if len(sets) > 1:
-        methods = ", ".join(s.submission_method for s in sets)
-        zero.append(
-            f"PI data was sent in {len(sets)} measurement sets ({methods}); conflicting PI "
-            "data from two submission methods scores 0. Keep one."
-        )
-    mset = sets[0]
+    merged = merge_pi_sets(sets)
+    zero.extend(merged.conflicts)
+    mset = merged.set
     values: dict[str, object] = {m.measure_id: m.value for m in mset.measurements}
     problem = check_cehrt_id(mset.cehrt_id, rules)
     if problem:
@@ -205,7 +288,7 @@ def score_pi(
                 MeasureScore(
                     measure_id=att.measure_id,
                     category="pi",
-                    collection_type=mset.submission_method,
+                    collection_type=merged.method_of(att.measure_id),
                     points=None,
                     max_points=None,
                     counted=v is True,
@@ -348,7 +431,7 @@ def score_pi(
                 MeasureScore(
                     measure_id=mid,
                     category="pi",
-                    collection_type=mset.submission_method,
+                    collection_type=merged.method_of(mid),
                     points=points if obj.scoring == "sum" else None,
                     max_points=(base[mid] + received.get(mid, 0.0))
                     if obj.scoring == "sum"
@@ -370,7 +453,7 @@ def score_pi(
                     MeasureScore(
                         measure_id=obj.key,
                         category="pi",
-                        collection_type=mset.submission_method,
+                        collection_type=merged.method,
                         points=pts,
                         max_points=obj.points,
                         counted=True,
@@ -383,7 +466,7 @@ def score_pi(
                     MeasureScore(
                         measure_id=obj.key,
                         category="pi",
-                        collection_type=mset.submission_method,
+                        collection_type=merged.method,
                         points=0.0,
                         max_points=obj.points,
                         counted=False,
@@ -406,7 +489,7 @@ def score_pi(
             MeasureScore(
                 measure_id=mid,
                 category="pi",
-                collection_type=mset.submission_method,
+                collection_type=merged.method_of(mid),
                 points=None,
                 max_points=None,
                 counted=False,
@@ -440,7 +523,8 @@ def score_pi(
             points=None,
             reason=f"Sum of PI measure points {_r(total)}"
             + (f", capped at {_r(maximum)}" if total > maximum else "")
-            + f" = {_r(score)}%.",
+            + f" = {_r(score)}%."
+            + (f" {merged.note}" if merged.note else ""),
             reasons=[],
             estimate=redistributed,
             submitted=True,

@@ -173,11 +173,58 @@ def test_two_pi_sets_conflict() -> None:
     s = submission(
         year,
         piset(year, full_pi(), cehrt=CEHRT[year]),
-        piset(year, full_pi(), cehrt=CEHRT[year]) | {"submissionMethod": "electronicHealthRecord"},
+        piset(year, full_pi(ep=(40, 100)), cehrt=CEHRT[year])
+        | {"submissionMethod": "electronicHealthRecord"},
     )
     pi = score_submission(s, MemoryLookup()).categories["pi"]
     assert pi.score == 0
     assert "conflicting" in pi.reasons[0]
+
+
+def _two_sets(year: int, first: dict, second: dict, method: str = "electronicHealthRecord"):  # type: ignore[no-untyped-def]
+    s = submission(
+        year,
+        piset(year, first, cehrt=CEHRT[year]),
+        piset(year, second, cehrt=CEHRT[year]) | {"submissionMethod": method},
+    )
+    result = score_submission(s, MemoryLookup())
+    return result.categories["pi"], {m.measure_id: m for m in result.measures}
+
+
+@pytest.mark.parametrize("method", ["registry", "electronicHealthRecord"])
+def test_identical_pi_sets_are_merged(method: str) -> None:
+    # the same data twice (by the same or another method) is no conflict: 83 as one set
+    pi, _ = _two_sets(2025, full_pi(), full_pi(), method)
+    assert pi.score == 83
+    assert pi.reasons == []
+    assert "merged" in pi.reason
+    assert "two submission methods" not in pi.reason
+
+
+def test_complementary_pi_sets_are_merged() -> None:
+    # attestations in one set, the measures in the other: together the full 83
+    values = full_pi()
+    attestations = {k: values.pop(k) for k in ("PI_PPHI_1", "PI_PPHI_2", "PI_ONCDIR_1")}
+    pi, rows = _two_sets(2025, attestations, values)
+    assert pi.score == 83
+    assert rows["PI_PPHI_1"].collection_type == "registry"
+    assert rows["PI_EP_1"].collection_type == "electronicHealthRecord"
+    # EP 50/100 × 10 = 5, from the second set
+    assert rows["PI_EP_1"].points == 5
+
+
+def test_each_conflicting_measure_is_listed() -> None:
+    year = 2025
+    second = full_pi(ep=(40, 100), pea=(88, 100)) | {"PI_PPHI_2": False}
+    pi, _ = _two_sets(year, full_pi(), second, "registry")
+    assert pi.score == 0
+    conflicts = [r for r in pi.reasons if "conflicting values" in r]
+    # PI_EP_1 (50/100 vs 40/100) and PI_PPHI_2 (Yes vs No); PI_PEA_1 agrees
+    assert len(conflicts) == 2
+    assert any("PI_EP_1" in r and "50/100" in r and "40/100" in r for r in conflicts)
+    assert any("PI_PPHI_2" in r and "Yes" in r and "No" in r for r in conflicts)
+    assert not any("PI_PEA_1" in r for r in pi.reasons)
+    assert not any("two submission methods" in r for r in pi.reasons)
 
 
 @settings(max_examples=50, deadline=None)
