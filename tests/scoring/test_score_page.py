@@ -115,3 +115,64 @@ def test_without_catalog_says_what_to_do(page, qtbot) -> None:  # type: ignore[n
     page.ctx.set_catalog(None)
     qtbot.waitUntil(lambda: page.result is None)
     assert "measures catalog" in page.message.text()
+
+
+def _npi(first_nine: str) -> str:
+    from desktop_app.models.identifiers import npi_check_digit
+
+    return first_nine + str(npi_check_digit(first_nine))
+
+
+@pytest.fixture
+def three_clinicians(page, qtbot):  # type: ignore[no-untyped-def]
+    """The page's practice without any status set by hand, with 3 clinicians."""
+    ws = page.ctx.workspace
+    practice = ws.practice()
+    ws.save_practice(Practice.model_validate({**practice.model_dump(), "special_statuses": []}))
+    for first_nine, last in (("123456780", "Chen"), ("123456781", "Okafor")):
+        ws.add_clinician(
+            Clinician(npi=_npi(first_nine), first_name="Sam", last_name=last, clinician_type="DO")
+        )
+    save_value(ws, EntityKey(2025, TIN), "ia", "IA_PM_2", True)
+    qtbot.waitUntil(lambda: page.result is not None and page.result["measures"] != [])
+    return page
+
+
+def test_small_practice_from_the_clinician_count(three_clinicians, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = three_clinicians
+    # 3 clinicians (15 or fewer) -> small practice, as the Eligibility page says:
+    # one medium activity = 100% IA, and without PI data the weights are 40/0/30/30
+    qtbot.waitUntil(lambda: page.result["categories"]["ia"]["score"] == 100)
+    assert page.result["categories"]["quality"]["weight"] == 40
+    assert page.result["categories"]["pi"]["weight"] == 0
+    assert "Small practice (from the clinician count)" in page.statuses.text()
+    page.grab().save("/tmp/shots/score_small_practice.png")
+    # the practice says 20 clinicians bill under the TIN: no longer small -> IA 50%,
+    # weights 30/25/15/30
+    ws = page.ctx.workspace
+    ws.save_practice(Practice.model_validate({**ws.practice().model_dump(), "size": 20}))
+    qtbot.waitUntil(lambda: page.result["categories"]["ia"]["score"] == 50)
+    assert page.result["categories"]["quality"]["weight"] == 30
+    assert page.result["categories"]["pi"]["weight"] == 25
+    assert "Small practice" not in page.statuses.text()
+
+
+def test_statuses_entered_on_the_eligibility_page(three_clinicians, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.eligibility.store import save_facts
+
+    page = three_clinicians
+    ws = page.ctx.workspace
+    ws.save_practice(Practice.model_validate({**ws.practice().model_dump(), "size": 20}))
+    qtbot.waitUntil(lambda: page.result["categories"]["ia"]["score"] == 50)
+    # the group is marked rural on the Eligibility page: one medium activity = 100%
+    save_facts(ws, 2025, TIN, None, special_statuses=["rural"])
+    qtbot.waitUntil(lambda: page.result["categories"]["ia"]["score"] == 100)
+    assert "Rural (Eligibility page)" in page.statuses.text()
+    # a status set on the Practice page is used too and named as such
+    save_facts(ws, 2025, TIN, None, special_statuses=[])
+    ws.save_practice(
+        Practice.model_validate({**ws.practice().model_dump(), "special_statuses": ["hpsa"]})
+    )
+    qtbot.waitUntil(lambda: "Practice page" in page.statuses.text())
+    assert page.result["categories"]["ia"]["score"] == 100
+    assert "Health Professional Shortage Area (HPSA) (Practice page)" in page.statuses.text()

@@ -1,4 +1,4 @@
-"""Practice: the practice's TIN, name and address, and its clinicians (autosaved)."""
+"""Practice: TIN, name, address, size, special statuses and clinicians (autosaved)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from desktop_app.gui.context import AppContext
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.widgets.clinicians import CliniciansPanel
 from desktop_app.gui.widgets.common import set_role, title_label
-from desktop_app.gui.widgets.practice_form import PracticeForm
+from desktop_app.gui.widgets.practice_form import PracticeForm, PracticeStatusForm
 
 
 class PracticePage(Page):
@@ -55,6 +55,13 @@ class PracticePage(Page):
         layout.addWidget(self.form)
 
         layout.addSpacing(12)
+        layout.addWidget(title_label("Size and special statuses", "sectionTitle"))
+        self.statuses = PracticeStatusForm(ctx)
+        self.statuses.setMaximumWidth(640)
+        self.statuses.saved.connect(self._saved)
+        layout.addWidget(self.statuses)
+
+        layout.addSpacing(12)
         layout.addWidget(title_label("Clinicians", "sectionTitle"))
         self.panel = CliniciansPanel(ctx)
         self.panel.changed.connect(self._saved)
@@ -68,6 +75,7 @@ class PracticePage(Page):
         same_workspace = self.ctx.workspace is self._shown_workspace
         self._shown_workspace = self.ctx.workspace
         self.form.load(keep_edits=same_workspace)
+        self.statuses.load()
         self.panel.refresh()
         if not same_workspace:
             self.saved_label.setText("")

@@ -43,7 +43,21 @@ WATCHED_TABLES = {
     "practice",
     "clinicians",
     "reporting_entities",
+    "eligibility_facts",
+    "eligibility_lookups",
 }
+# Statuses the scoring rules use (desktop_app.scoring.result.SpecialStatus).
+SCORING_STATUSES = frozenset(
+    {
+        "small_practice",
+        "rural",
+        "hpsa",
+        "non_patient_facing",
+        "hospital_based",
+        "asc_based",
+        "facility_based",
+    }
+)
 
 
 def _num(x: float | None, suffix: str = "") -> str:
@@ -243,6 +257,7 @@ class ScorePage(Page):
         controls.addWidget(QLabel("Complex patient bonus"), 1, 2)
         controls.addWidget(self.bonus, 1, 3)
         self.statuses = QLabel("")
+        self.statuses.setWordWrap(True)
         set_role(self.statuses, "hint")
         controls.addWidget(self.statuses, 2, 0, 1, 5)
         outer.addLayout(controls)
@@ -349,13 +364,63 @@ class ScorePage(Page):
                     self.entity.setCurrentIndex(i)
         self.entity.blockSignals(False)
 
-    def _statuses(self) -> frozenset[str]:
+    def _statuses(self, key: Any) -> tuple[frozenset[str], str]:
+        """The special statuses of the selected entity and a line saying where they come from.
+
+        The Eligibility page's determination (small practice from the clinician count,
+        statuses entered there or found by a QPP lookup) combined with the statuses
+        set on the Practice page.
+        """
+        from desktop_app.eligibility.model import special_status_label
+        from desktop_app.eligibility.store import entity_eligibility
+
         ws = self.ctx.workspace
         practice = ws.practice() if ws is not None else None
-        if practice is None:
-            return frozenset()
-        result = {str(s) for s in practice.special_statuses}
-        return frozenset(result)
+        if ws is None or practice is None:
+            return frozenset(), "Special statuses: none."
+        sources: dict[str, str] = {}
+        try:
+            found = entity_eligibility(ws, self.ctx.year, key.tin, key.npi)
+        except ValueError:  # no eligibility rules for the year
+            found = None
+        practice_codes = [str(s) for s in practice.special_statuses]
+        if found is not None:
+            effective = found.effective
+            for code in effective.special_statuses:
+                if effective.source == "qpp":
+                    sources[code] = "QPP eligibility lookup"
+                elif code == "small_practice" and code not in practice_codes:
+                    size = practice.size
+                    sources[code] = (
+                        f"{size} clinicians billing under the TIN, Practice page"
+                        if size is not None
+                        else "from the clinician count"
+                    )
+                elif code in practice_codes:
+                    sources[code] = "Practice page"
+                else:
+                    sources[code] = "Eligibility page"
+        for code in practice_codes:
+            sources.setdefault(code, "Practice page")
+        used = frozenset(c for c in sources if c in SCORING_STATUSES)
+        if not sources:
+            text = (
+                "Special statuses: none (set them on the Practice page; small practice "
+                "follows from the clinician count)."
+            )
+        else:
+            parts = [
+                f"{special_status_label(code)} ({where}"
+                + ("" if code in SCORING_STATUSES else "; not applied by the preview")
+                + ")"
+                for code, where in sources.items()
+            ]
+            text = (
+                "Special statuses used: "
+                + ", ".join(parts)
+                + ". Change them on the Practice or Eligibility page."
+            )
+        return used, text
 
     def _fail(self, text: str) -> None:
         self.result = None
@@ -386,11 +451,8 @@ class ScorePage(Page):
                 "The score preview needs the measures catalog. Use Update measures data to get it."
             )
             return
-        statuses = self._statuses()
-        self.statuses.setText(
-            "Special statuses (from the Practice page): "
-            + (", ".join(sorted(s.replace("_", " ") for s in statuses)) or "none")
-        )
+        statuses, statuses_text = self._statuses(key)
+        self.statuses.setText(statuses_text)
         try:
             submission = build_submission(ws, key)
             options = ScoringOptions(
