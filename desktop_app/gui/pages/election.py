@@ -53,8 +53,12 @@ from desktop_app.gui.pages.base import Page
 from desktop_app.gui.widgets.common import format_tin, set_role, title_label
 from desktop_app.util.files import WriteError
 
-COLUMNS = ["Participant", "", "No Decision", "Report Voluntarily", "Opt-In", "Status"]
+# Two-line headers keep the choice columns narrow, leaving room for names and status.
+COLUMNS = ["Participant", "", "No\nDecision", "Report\nVoluntarily", "Opt-In", "Status"]
 CHOICE_COLUMNS = {Election.NO_DECISION: 2, Election.VOLUNTARY: 3, Election.OPT_IN: 4}
+PARTICIPANT_MIN_WIDTH = 220
+PARTICIPANT_MAX_WIDTH = 360
+"""Longer names and identifiers wrap rather than squeeze the other columns."""
 
 COUNT_TEXT = {
     Election.NO_DECISION: "The clinician or group will not be uploaded and will remain MIPS "
@@ -134,10 +138,15 @@ class ElectionPage(Page):
         header = self.table.horizontalHeader()
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The participant's name and TIN/NPI keep a readable width (set in _fill_table);
+        # the long Status text takes what is left and wraps.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, PARTICIPANT_MIN_WIDTH)
         self.table.setMinimumHeight(200)
         self.table.setWordWrap(True)
         header.setMinimumSectionSize(60)
+        header.sectionResized.connect(self._column_resized)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table)
 
@@ -283,8 +292,14 @@ class ElectionPage(Page):
                 )
             status = self._status_text(row)
             self.table.setItem(index, 5, QTableWidgetItem(status))
+        wanted = self.table.sizeHintForColumn(0) if self.rows else 0
+        self.table.setColumnWidth(0, max(PARTICIPANT_MIN_WIDTH, min(PARTICIPANT_MAX_WIDTH, wanted)))
         self.table.resizeRowsToContents()
         self._update_buttons()
+
+    def _column_resized(self, column: int, _old: int, _new: int) -> None:
+        if column in (0, 5):  # wrapped text needs other row heights
+            self.table.resizeRowsToContents()
 
     @staticmethod
     def _status_text(row: ElectionRow) -> str:
@@ -297,7 +312,7 @@ class ElectionPage(Page):
         local = record.confirmed_at.astimezone()
         return (
             f"Final: {ELECTION_LABELS[record.election]}\n"
-            f"Confirmed {local:%b %d, %Y %I:%M %p} by {record.confirmed_by}"
+            f"Confirmed {local:%b %d, %Y}\nat {local:%I:%M %p} by {record.confirmed_by}"
         )
 
     # ------------------------------------------------------------- choosing
