@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,15 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         if args.command is None:
             from desktop_app.gui.app import run_gui  # Qt only when the GUI is wanted
 
             return run_gui(workspace=args.workspace, smoke=args.smoke)
         handler = args.handler
         code: int = handler(args)
+        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
         return code
     except CliError as exc:
         print(f"mipsdesk: {exc}", file=sys.stderr)
@@ -79,3 +81,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mipsdesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _stdout_closed()
+
+
+def _stdout_closed() -> int:
+    """The reader went away (``mipsdesk ... | head -1``): stop quietly, as Unix tools do.
+
+    Python would try to flush stdout again at exit and print another error, so
+    stdout is pointed at the null device first. The exit code is the shell's for a
+    command ended by SIGPIPE (128 + 13).
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a file descriptor (tests, GUI)
+        pass
+    return 141
