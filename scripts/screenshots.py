@@ -6,7 +6,8 @@ qpp-measures-data when there is one (../shared), opens the main window at
 1200x800 and saves:
 
 - docs/screenshots/main-window.png        the Practice step
-- docs/screenshots/coming-step.png        a step that is not built yet
+- docs/screenshots/coming-step.png        the first step that is not built yet (none once
+                                          every step has its page: then the file is removed)
 - docs/screenshots/wizard-welcome.png     first-run wizard, Welcome
 - docs/screenshots/wizard-practice.png    first-run wizard, Practice (with a TIN message)
 - docs/screenshots/wizard-clinicians.png  first-run wizard, Clinicians
@@ -113,8 +114,17 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     window.show_step("practice")
     save(window, "main-window.png")
-    window.show_step("score")
-    save(window, "coming-step.png")
+    from desktop_app.gui.pages import JOURNEY
+
+    coming = next((step for step in JOURNEY if step.page_class is None), None)
+    if coming is not None:
+        window.show_step(coming.key)
+        save(window, "coming-step.png")
+    else:
+        stale = out / "coming-step.png"
+        if stale.exists():
+            stale.unlink()
+            print(f"every step has its page: removed {stale.name}")
 
     window.show_step("practice")
     dialog = window.current_page().panel.add_clinician()  # type: ignore[union-attr]
