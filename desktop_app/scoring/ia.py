@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop_app.formats.qpp_json import MeasurementSet
+from desktop_app.models.practice import SpecialStatus
 from desktop_app.rules.model import ProgramRules
 from desktop_app.scoring.lookup import MeasureLookup
 from desktop_app.scoring.result import CategoryScore, EstimateLog, MeasureScore, ScoringOptions
@@ -10,6 +11,16 @@ from desktop_app.scoring.result import CategoryScore, EstimateLog, MeasureScore,
 
 def _r(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _status_label(code: str) -> str:
+    """'small_practice' -> 'small practice', as the reasons show it."""
+    try:
+        return (
+            SpecialStatus(code).label.lower().replace("(hpsa)", "(HPSA)").replace("(asc)", "(ASC)")
+        )
+    except ValueError:
+        return code.replace("_", " ")
 
 
 def _score_set(
@@ -20,7 +31,9 @@ def _score_set(
 ) -> tuple[float, str, list[MeasureScore]]:
     year = rules.performance_year
     ia = rules.ia
-    statuses = sorted(options.statuses & set(ia.special_statuses.value))
+    statuses = [
+        _status_label(code) for code in sorted(options.statuses & set(ia.special_statuses.value))
+    ]
     special = bool(statuses)
     pcmh = ia.pcmh_measure_id.value
     rows: list[MeasureScore] = []
