@@ -48,7 +48,7 @@ __all__ = [
 
 OTHER_CLINICIAN_TYPE: Final = "OTHER"
 TRADITIONAL_MIPS: Final = "traditional"
-_MVP_ID = re.compile(r"^[Gg]?[Mm]\d{4}$")
+_MVP_ID = re.compile(r"^[GgMm][0-9]{4}$")  # MVP ids: M0005, G0053, ...
 
 
 class SpecialStatus(StrEnum):
@@ -365,7 +365,7 @@ class ReportingEntity(BaseModel):
             return text.upper()
         raise ValueError(
             f"Reporting option '{value}' must be 'traditional' (traditional MIPS) or an "
-            "MVP id such as M0005."
+            "MVP id such as M0005 or G0053."
         )
 
     @property

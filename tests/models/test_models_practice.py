@@ -133,6 +133,15 @@ def test_reporting_entity_refuses_years_the_product_does_not_know() -> None:
 def test_reporting_option_must_be_traditional_or_an_mvp_id() -> None:
     (line,) = _errors(ReportingEntity, year=2025, tin="123456789", reporting_option="APP")
     assert "'traditional'" in line and "M0005" in line
+    for bad in ("GM0053", "M005", "X0005"):
+        assert _errors(ReportingEntity, year=2025, tin="123456789", reporting_option=bad)
+
+
+def test_mvp_ids_of_both_kinds_in_the_catalog_are_accepted() -> None:
+    # qpp-measures-data names MVPs M0001... and, from 2024, G0053...
+    for mvp in ("M0005", "G0053", "g0059"):
+        entity = ReportingEntity(year=2025, tin="123456789", reporting_option=mvp)
+        assert entity.reporting_option == mvp.upper() and entity.is_mvp
 
 
 def test_performance_years_come_from_the_data_file() -> None:
