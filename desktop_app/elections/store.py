@@ -116,8 +116,7 @@ register_migrations(MIGRATIONS)
 
 
 def ensure_tables(ws: Workspace) -> None:
-    if MIGRATIONS.pending(ws.db):
-        ws.migrate()
+    ws.ensure_migrations(MIGRATIONS)
 
 
 def _record(row: Sequence[object]) -> ElectionRecord:

@@ -89,8 +89,7 @@ TABLES = ("eligibility_figures", "eligibility_facts", "eligibility_lookups")
 
 def ensure_tables(ws: Workspace) -> None:
     """Apply this module's migrations if the workspace was opened before it was imported."""
-    if MIGRATIONS.pending(ws.db):
-        ws.migrate()
+    ws.ensure_migrations(MIGRATIONS)
 
 
 def _now() -> str:

@@ -121,8 +121,7 @@ class StoredValue:
 
 def ensure_tables(ws: Workspace) -> None:
     """Create the tables in a workspace opened before this module was imported."""
-    if MIGRATIONS.pending(ws.db):
-        ws.migrate()
+    ws.ensure_migrations(MIGRATIONS)
 
 
 def require_data_entry(ws: Workspace, entity: EntityKey) -> None:

@@ -198,6 +198,7 @@ class Workspace:
         self._pending: list[str] = []
         self._closed = False
         self._failed_step: str | None = None
+        self._applied_sets: set[str] = set()
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -332,6 +333,7 @@ class Workspace:
             sets = migration_sets()
             pending = [(s, m) for s in sets for m in s.pending(self.db)]
             if not pending:
+                self._applied_sets.update(m.name for m in sets)
                 return None
             has_data = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
             first_set, first = pending[0]
@@ -359,7 +361,22 @@ class Workspace:
                     "Keep using the version of MIPS Desk that last opened it and report the "
                     "problem."
                 ) from exc
+            self._applied_sets.update(m.name for m in sets)
             return backup
+
+    def ensure_migrations(self, migrations: Migrations) -> None:
+        """Make sure a feature module's tables exist in this workspace.
+
+        For a module imported after the workspace was opened: applies every pending
+        migration (with the usual backup) the first time, and is a set lookup after
+        that, so feature modules can call it before every read or write.
+        """
+        if migrations.name in self._applied_sets:
+            return
+        if migrations.pending(self.db):
+            self.migrate()
+        else:
+            self._applied_sets.add(migrations.name)
 
     def _apply_in_one_transaction(self, sets: list[Migrations]) -> None:
         self.db.conn.execute("BEGIN IMMEDIATE")

@@ -167,3 +167,32 @@ def test_register_migrations_refuses_reserved_and_duplicate_names(register: Regi
     register_migrations(first)  # the same object again is harmless
     with pytest.raises(ValueError, match="registered already"):
         register_migrations(_notes_set("test.same"))
+
+
+def test_ensure_migrations_applies_a_late_set_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A feature imported after the workspace opened gets its tables on first use."""
+    from sqlite_utils import Migrations
+
+    from desktop_app.store import Workspace, register_migrations, unregister_migrations
+
+    late = Migrations("test.late-feature")
+
+    @late()
+    def m001_create(db):  # type: ignore[no-untyped-def]
+        db["late_things"].create({"id": int, "name": str}, pk="id")
+
+    with Workspace.open(tmp_path / "w.mipsdesk") as ws:
+        ws.add_clinician(clinician("1234567893"))
+        register_migrations(late)
+        try:
+            ws.ensure_migrations(late)
+            assert ws.db["late_things"].exists()
+            assert ws.backups(), "the workspace held data, so it was backed up first"
+            calls: list[str] = []
+            original = late.pending
+            late.pending = lambda db: calls.append("pending") or original(db)  # type: ignore[method-assign]
+            ws.ensure_migrations(late)
+            ws.ensure_migrations(late)
+            assert calls == [], "once applied, the set is not queried again"
+        finally:
+            unregister_migrations(late)
