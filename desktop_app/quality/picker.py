@@ -1,0 +1,404 @@
+"""Choosing quality measures for a year: search, filters, benchmarks, a suggested set.
+
+Everything comes from the measures catalog (CMS's qpp-measures-data): the measure's
+type (outcome, high priority, inverse), its collection types (``submissionMethods``),
+the specialty measure sets it belongs to (``measureSets``), the MVPs that list it, and
+its benchmark per collection type (``isToppedOutByProgram``, percentiles, the 7-point
+cap and whether CMS removed it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from desktop_app.catalog.model import Benchmark, MeasureInfo, Mvp, SearchHit
+
+# Collection types a practice can enter in MIPS Desk, and the names CMS uses for them.
+ENTRY_METHODS: tuple[str, ...] = ("registry", "electronicHealthRecord")
+COLLECTION_TYPE_LABELS: dict[str, str] = {
+    "registry": "MIPS CQM",
+    "electronicHealthRecord": "eCQM",
+    "claims": "Medicare Part B claims",
+    "certifiedSurveyVendor": "CAHPS survey",
+    "administrativeClaims": "Administrative claims",
+    "cmsWebInterface": "CMS Web Interface",
+}
+MEASURE_TYPE_LABELS: dict[str, str] = {
+    "outcome": "Outcome",
+    "intermediateOutcome": "Intermediate outcome",
+    "patientReportedOutcome": "Patient-reported outcome",
+    "process": "Process",
+    "efficiency": "Efficiency",
+    "patientEngagementExperience": "Patient engagement/experience",
+    "structure": "Structure",
+}
+SUGGESTED_COUNT = 6
+
+
+class PickerCatalog(Protocol):
+    """The part of :class:`desktop_app.catalog.Catalog` the picker reads."""
+
+    def measures(self, year: int, category: str | None = None) -> list[MeasureInfo]: ...
+
+    def benchmarks(self, year: int, measure_id: str) -> list[Benchmark]: ...
+
+    def mvps(self, year: int) -> list[Mvp]: ...
+
+    def search(
+        self, year: int, text: str, category: str | None = None, limit: int = 50
+    ) -> list[SearchHit]: ...
+
+
+def collection_type_label(method: str) -> str:
+    return COLLECTION_TYPE_LABELS.get(method, method)
+
+
+def specialty_label(key: str) -> str:
+    """``familyMedicine`` -> ``Family Medicine`` (CMS's measureSets keys, readable)."""
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", key).split()
+    return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+@dataclass(frozen=True)
+class BenchmarkView:
+    """A measure's benchmark for one collection type, as the picker shows it."""
+
+    submission_method: str
+    has_benchmark: bool
+    topped_out: bool
+    topped_out_by_program: bool
+    capped: bool
+    """True when scores are capped at 7 points (topped out by program, cap not removed)."""
+    cap_removed: bool
+    percentiles: dict[int, float] | None
+
+    @property
+    def label(self) -> str:
+        return collection_type_label(self.submission_method)
+
+    def describe(self) -> str:
+        if not self.has_benchmark:
+            return f"{self.label}: no benchmark"
+        parts = [f"{self.label}: benchmark"]
+        if self.capped:
+            parts.append("topped out, capped at 7 points")
+        elif self.topped_out_by_program and self.cap_removed:
+            parts.append("topped out, 7-point cap removed")
+        elif self.topped_out:
+            parts.append("topped out")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One quality measure of a year with what the picker filters and shows."""
+
+    year: int
+    measure_id: str
+    title: str
+    description: str
+    measure_type: str | None
+    is_outcome: bool
+    is_high_priority: bool
+    is_inverse: bool
+    metric_type: str
+    submission_methods: tuple[str, ...]
+    measure_sets: tuple[str, ...]
+    mvps: tuple[str, ...]
+    emeasure_id: str | None
+    strata: tuple[str, ...]
+    """Stratum names for multi-rate measures (empty for single-rate ones)."""
+    benchmarks: tuple[BenchmarkView, ...] = field(default=())
+    allowed_programs: tuple[str, ...] = ()
+    """QPP programs the measure may be reported under (empty = not stated)."""
+
+    @property
+    def in_traditional_mips(self) -> bool:
+        return not self.allowed_programs or "mips" in self.allowed_programs
+
+    @property
+    def entry_methods(self) -> tuple[str, ...]:
+        """The collection types MIPS Desk lets the user enter for this measure."""
+        return tuple(m for m in ENTRY_METHODS if m in self.submission_methods)
+
+    @property
+    def type_label(self) -> str:
+        if self.measure_type is None:
+            return "—"
+        return MEASURE_TYPE_LABELS.get(self.measure_type, specialty_label(self.measure_type))
+
+    @property
+    def is_multi_rate(self) -> bool:
+        return self.metric_type == "multiPerformanceRate"
+
+    def benchmark(self, method: str) -> BenchmarkView | None:
+        for b in self.benchmarks:
+            if b.submission_method == method:
+                return b
+        return None
+
+    def flags(self) -> list[str]:
+        """Short badges: Outcome, High priority, Inverse, Topped out, Capped at 7."""
+        out: list[str] = []
+        if self.is_outcome:
+            out.append("Outcome")
+        if self.is_high_priority:
+            out.append("High priority")
+        if self.is_inverse:
+            out.append("Inverse (lower is better)")
+        if any(b.capped for b in self.benchmarks):
+            out.append("Capped at 7 points")
+        elif any(b.topped_out for b in self.benchmarks):
+            out.append("Topped out")
+        if not self.in_traditional_mips:
+            out.append("APP only (not traditional MIPS)")
+        return out
+
+
+@dataclass(frozen=True)
+class MeasureFilter:
+    """What the user asked for; empty fields don't filter."""
+
+    text: str = ""
+    collection_type: str | None = None
+    outcome_only: bool = False
+    high_priority_only: bool = False
+    """Outcome and high priority both count as high priority, as CMS counts them."""
+    specialty: str | None = None
+    mvp: str | None = None
+
+
+def _benchmark_view(measure: MeasureInfo, bench: Benchmark) -> BenchmarkView:
+    removed_list = measure.data.get("sevenPointCapRemoved") or []
+    cap_removed = bool(measure.data.get("isSevenPointCapRemoved")) and (
+        not removed_list or bench.submission_method in removed_list
+    )
+    has = bool(bench.percentiles) or bool(bench.deciles)
+    return BenchmarkView(
+        submission_method=bench.submission_method,
+        has_benchmark=has,
+        topped_out=bench.is_topped_out or bench.is_topped_out_by_program,
+        topped_out_by_program=bench.is_topped_out_by_program,
+        capped=bench.is_topped_out_by_program and not cap_removed,
+        cap_removed=cap_removed,
+        percentiles=dict(bench.percentiles) if bench.percentiles else None,
+    )
+
+
+def _mvp_index(catalog: PickerCatalog, year: int) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for mvp in catalog.mvps(year):
+        for mid in [*mvp.quality_measure_ids, *mvp.foundation_quality_measure_ids]:
+            index.setdefault(mid, [])
+            if mvp.mvp_id not in index[mid]:
+                index[mid].append(mvp.mvp_id)
+    return index
+
+
+def measure_row(
+    catalog: PickerCatalog,
+    measure: MeasureInfo,
+    mvp_index: dict[str, list[str]] | None = None,
+) -> MeasureRow:
+    """The picker's view of one catalog measure (with its benchmarks)."""
+    if mvp_index is None:
+        mvp_index = _mvp_index(catalog, measure.year)
+    views: list[BenchmarkView] = []
+    for bench in catalog.benchmarks(measure.year, measure.measure_id):
+        views.append(_benchmark_view(measure, bench))
+    methods = tuple(measure.submission_methods)
+    # Collection types without a benchmark row are listed too, as "no benchmark".
+    for method in methods:
+        if method in ENTRY_METHODS and not any(v.submission_method == method for v in views):
+            views.append(BenchmarkView(method, False, False, False, False, False, None))
+    order = {m: i for i, m in enumerate(methods)}
+    views.sort(key=lambda v: order.get(v.submission_method, 99))
+    strata = tuple(
+        str(s.get("name"))
+        for s in (measure.data.get("strata") or [])
+        if isinstance(s, dict) and s.get("name")
+    )
+    return MeasureRow(
+        year=measure.year,
+        measure_id=measure.measure_id,
+        title=measure.title,
+        description=measure.description,
+        measure_type=measure.measure_type,
+        is_outcome=measure.is_outcome,
+        is_high_priority=measure.is_high_priority or measure.is_outcome,
+        is_inverse=measure.is_inverse,
+        metric_type=measure.metric_type,
+        submission_methods=methods,
+        measure_sets=tuple(str(s) for s in measure.data.get("measureSets") or []),
+        mvps=tuple(mvp_index.get(measure.measure_id, [])),
+        emeasure_id=measure.data.get("eMeasureId"),
+        strata=strata if measure.metric_type == "multiPerformanceRate" else (),
+        benchmarks=tuple(views),
+        allowed_programs=tuple(str(p) for p in measure.data.get("allowedPrograms") or []),
+    )
+
+
+class MeasurePicker:
+    """The quality measures of one year, loaded once, filtered as the user types."""
+
+    def __init__(self, catalog: PickerCatalog, year: int) -> None:
+        self.catalog = catalog
+        self.year = year
+        index = _mvp_index(catalog, year)
+        self.rows: list[MeasureRow] = [
+            measure_row(catalog, m, index) for m in catalog.measures(year, "quality")
+        ]
+        self._by_id = {r.measure_id: r for r in self.rows}
+        self.mvps: list[Mvp] = catalog.mvps(year)
+
+    def row(self, measure_id: str) -> MeasureRow | None:
+        return self._by_id.get(measure_id)
+
+    def specialties(self) -> list[tuple[str, str]]:
+        """(key, label) of every specialty measure set of the year, by label."""
+        keys = {s for r in self.rows for s in r.measure_sets}
+        return sorted(((k, specialty_label(k)) for k in keys), key=lambda kv: kv[1])
+
+    def collection_types(self) -> list[tuple[str, str]]:
+        methods = {m for r in self.rows for m in r.submission_methods}
+        ordered = [m for m in COLLECTION_TYPE_LABELS if m in methods]
+        return [(m, collection_type_label(m)) for m in ordered]
+
+    def filter(self, flt: MeasureFilter) -> list[MeasureRow]:
+        """The measures matching every filter; with text, best match first."""
+        rows: list[MeasureRow]
+        text = flt.text.strip()
+        if text:
+            hits = self.catalog.search(self.year, text, "quality", limit=len(self.rows) + 10)
+            rows = [self._by_id[h.measure_id] for h in hits if h.measure_id in self._by_id]
+        else:
+            rows = list(self.rows)
+        mvp_ids: set[str] | None = None
+        if flt.mvp:
+            mvp = next((m for m in self.mvps if m.mvp_id == flt.mvp), None)
+            mvp_ids = (
+                set(mvp.quality_measure_ids) | set(mvp.foundation_quality_measure_ids)
+                if mvp
+                else set()
+            )
+        out = []
+        for r in rows:
+            if flt.collection_type and flt.collection_type not in r.submission_methods:
+                continue
+            if flt.outcome_only and not r.is_outcome:
+                continue
+            if flt.high_priority_only and not r.is_high_priority:
+                continue
+            if flt.specialty and flt.specialty not in r.measure_sets:
+                continue
+            if mvp_ids is not None and r.measure_id not in mvp_ids:
+                continue
+            out.append(r)
+        return out
+
+    def suggest(
+        self, specialty: str, collection_type: str = "registry", count: int = SUGGESTED_COUNT
+    ) -> Suggestion:
+        return suggest_measures(self, specialty, collection_type, count)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    specialty: str
+    collection_type: str
+    measures: list[MeasureRow]
+    reasons: dict[str, str]
+    """measure_id -> why it was picked."""
+    note: str
+    """One sentence for the whole set (outcome found or not, complete specialty set, ...)."""
+
+
+def _desirability(row: MeasureRow, method: str) -> tuple[int, int, int, int, str]:
+    bench = row.benchmark(method)
+    has = 1 if bench and bench.has_benchmark else 0
+    uncapped = 0 if bench and bench.capped else 1
+    return (-has, -uncapped, -int(row.is_high_priority), -int(row.is_outcome), row.measure_id)
+
+
+def _why(row: MeasureRow, method: str) -> str:
+    bench = row.benchmark(method)
+    parts = [row.type_label.lower() + " measure"]
+    if row.is_high_priority and not row.is_outcome:
+        parts.append("high priority")
+    if bench is None or not bench.has_benchmark:
+        parts.append(f"no {collection_type_label(method)} benchmark (scores little)")
+    elif bench.capped:
+        parts.append("topped out: at most 7 points")
+    else:
+        parts.append(f"{collection_type_label(method)} benchmark, up to 10 points")
+    return ", ".join(parts)
+
+
+def suggest_measures(
+    picker: MeasurePicker,
+    specialty: str,
+    collection_type: str = "registry",
+    count: int = SUGGESTED_COUNT,
+) -> Suggestion:
+    """A starting set of ``count`` measures of a specialty set, with one outcome measure.
+
+    Only measures of the specialty set that can be reported by ``collection_type`` are
+    considered. The best outcome measure (one with a benchmark, not capped) comes first;
+    if the set has no outcome measure, a high-priority one takes its place, as CMS allows.
+    The rest are the measures most likely to score well: with a benchmark, not capped at
+    7 points, high priority first. A specialty set with fewer measures is suggested whole
+    (reporting a complete specialty set meets the requirement).
+    """
+    pool = [
+        r
+        for r in picker.rows
+        if specialty in r.measure_sets
+        and collection_type in r.submission_methods
+        and r.in_traditional_mips
+    ]
+    pool.sort(key=lambda r: _desirability(r, collection_type))
+    reasons: dict[str, str] = {}
+    chosen: list[MeasureRow] = []
+    label = specialty_label(specialty)
+    method_label = collection_type_label(collection_type)
+    if not pool:
+        return Suggestion(
+            specialty,
+            collection_type,
+            [],
+            {},
+            f"The {label} set has no measures that can be reported as {method_label} in "
+            f"{picker.year}.",
+        )
+    outcomes = [r for r in pool if r.is_outcome]
+    if outcomes:
+        first = outcomes[0]
+        note = f"Measure {first.measure_id} is the required outcome measure."
+        reasons[first.measure_id] = "Required outcome measure: " + _why(first, collection_type)
+    else:
+        highs = [r for r in pool if r.is_high_priority]
+        first = highs[0] if highs else pool[0]
+        note = f"The {label} set has no outcome measure as {method_label}; " + (
+            f"measure {first.measure_id} is high priority and takes its place."
+            if highs
+            else "and no high-priority measure either, so the required slot can't be filled."
+        )
+        reasons[first.measure_id] = ("In place of an outcome measure: " if highs else "") + _why(
+            first, collection_type
+        )
+    chosen.append(first)
+    for r in pool:
+        if len(chosen) >= count:
+            break
+        if r is first:
+            continue
+        chosen.append(r)
+        reasons[r.measure_id] = _why(r, collection_type)
+    if len(pool) <= count:
+        note += (
+            f" The {label} set has only {len(pool)} measure{'s' if len(pool) != 1 else ''} as "
+            f"{method_label}: reporting all of them completes the specialty set."
+        )
+    return Suggestion(specialty, collection_type, chosen, reasons, note)
