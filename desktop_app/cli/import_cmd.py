@@ -1,0 +1,165 @@
+"""``mipsdesk import FILE``: import a QRDA III or QPP JSON file into a practice workspace.
+
+Prints what the file holds (entity, year, categories, measures and counts) and what
+would change in the workspace (records created, measures added, conflicts), then
+applies it in one transaction unless ``--dry-run``. Conflicts with data already in
+the workspace are kept by default (nothing entered by hand is overwritten); pass
+``--on-conflict replace`` to take the file's values.
+
+Exit codes: 0 the file is valid (imported, or previewed with --dry-run); 1 the file is
+refused (every problem and where it is on stderr); 2 a usage problem (no workspace,
+...); 3 the file is valid but can't go into this workspace (another practice's TIN, or
+data entry locked until an election is confirmed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from desktop_app.cli import CliError
+from desktop_app.cli._common import print_json
+
+EXIT_REFUSED = 1
+EXIT_BLOCKED = 3
+
+
+def register(subparsers: Any) -> None:
+    from desktop_app.cli.workspace_cmd import add_workspace_option
+
+    parser = subparsers.add_parser(
+        "import",
+        help="import a QRDA III or QPP JSON file into the workspace",
+        description="Import a QRDA III (EHR export) or QPP JSON file: quality (eCQMs matched by "
+        "their version-specific id), Promoting Interoperability and improvement activities. "
+        "Shows what the file holds and what would change, then applies it in one transaction. "
+        "A practice, clinician or reporting entity the workspace doesn't know yet is created. "
+        "Exit code 0 when the file is valid, 1 when it is refused (reasons on stderr), 3 when "
+        "it can't go into this workspace.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="the QRDA III or QPP JSON file")
+    add_workspace_option(parser)
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would change; write nothing"
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--on-conflict",
+        choices=("keep", "replace"),
+        default="keep",
+        help="where the workspace already has other values: keep them (default) or use the file's",
+    )
+    parser.add_argument("--practice-name", help="name of the practice, if the import creates it")
+    parser.add_argument(
+        "--clinician-name",
+        nargs=2,
+        metavar=("FIRST", "LAST"),
+        help="name of the clinician, if the import creates them",
+    )
+    parser.set_defaults(handler=_import)
+
+
+def _catalog() -> Any:
+    from desktop_app.catalog import CatalogError
+    from desktop_app.catalog.source import ensure_catalog
+
+    try:
+        return ensure_catalog()
+    except CatalogError as exc:
+        raise CliError(f"The measures catalog can't be used: {exc}") from exc
+
+
+def _import(args: argparse.Namespace) -> int:
+    from desktop_app.cli.workspace_cmd import open_workspace, workspace_path
+    from desktop_app.importing import (
+        ImportApplyError,
+        ImportRefused,
+        apply_import,
+        preview_import,
+        read_import_file,
+    )
+    from desktop_app.store import Workspace
+
+    # Register every feature table before a workspace is opened or created.
+    importlib.import_module("desktop_app.elections")
+    importlib.import_module("desktop_app.quality")
+
+    if getattr(args, "workspace", None) is None:
+        raise CliError("Say which workspace to import into: --workspace PATH.")
+    path: Path = args.file
+    catalog = _catalog()
+    try:
+        try:
+            imported = read_import_file(path, catalog)
+        except ImportRefused as exc:
+            print(f"mipsdesk: {path} was refused; nothing was imported:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem.describe()}", file=sys.stderr)
+            if args.json:
+                print_json(
+                    {
+                        "file": str(path),
+                        "valid": False,
+                        "imported": False,
+                        "problems": [p.as_dict() for p in exc.problems],
+                    }
+                )
+            return EXIT_REFUSED
+    finally:
+        if catalog is not None:
+            catalog.close()
+
+    target = workspace_path(args)
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.dry_run and not target.exists():
+            ws = Workspace.open(Path(tmp) / "preview.mipsdesk")  # fresh: nothing to touch
+        else:
+            ws = open_workspace(args, create=True)
+        try:
+            preview = preview_import(ws, imported)
+            result = None
+            if preview.can_apply and not args.dry_run:
+                try:
+                    result = apply_import(
+                        ws,
+                        preview,
+                        default=args.on_conflict,
+                        practice_name=args.practice_name,
+                        clinician_name=tuple(args.clinician_name) if args.clinician_name else None,
+                    )
+                except ImportApplyError as exc:
+                    raise CliError(str(exc)) from exc
+                except ValueError as exc:  # a name that fails the practice/clinician rules
+                    raise CliError(f"Nothing was imported: {exc}") from exc
+        finally:
+            ws.close()
+    data = preview.as_dict()
+    data.update(
+        {
+            "valid": True,
+            "dryRun": bool(args.dry_run),
+            "onConflict": args.on_conflict,
+            "workspace": str(target),
+            "imported": result is not None,
+            "result": result.as_dict() if result else None,
+        }
+    )
+    if args.json:
+        print_json(data)
+    else:
+        print("\n".join(preview.summary_lines()))
+        if result is not None:
+            print(
+                f"\nImported into {target}: {result.added} added, {result.replaced} replaced, "
+                f"{result.kept} kept as they were, {result.unchanged} unchanged."
+            )
+        elif args.dry_run and preview.can_apply:
+            print("\nDry run: nothing was written.")
+    if not preview.can_apply:
+        print(f"mipsdesk: {preview.blocked}", file=sys.stderr)
+        return EXIT_BLOCKED
+    return 0
