@@ -55,7 +55,7 @@ JOURNEY: list[JourneyStep] = [
     JourneyStep("pi", "Promoting Interoperability", None, "Attest to the Promoting Interoperability measures and enter their numerators and denominators."),  # noqa: E501
     JourneyStep("ia", "Improvement Activities", None, "Attest to the improvement activities your practice performed during the year."),  # noqa: E501
     JourneyStep("score", "Score preview", lambda: _load("score", "ScorePage"), "See an estimate of your MIPS final score and what it could mean for the payment adjustment."),  # noqa: E501
-    JourneyStep("export", "Export & upload", None, "Create the QPP JSON or QRDA III file, check it, and upload it to the Quality Payment Program."),  # noqa: E501
+    JourneyStep("export", "Export & upload", lambda: _load("export", "ExportPage"), "Create the QPP JSON or QRDA III file, check it, and upload it to the Quality Payment Program."),  # noqa: E501
 ]
 # fmt: on
 

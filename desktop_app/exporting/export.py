@@ -1,0 +1,415 @@
+"""Writing a practice's data as QPP JSON or QRDA III files.
+
+One entity: :func:`render_entity` runs the pre-export check, builds the QPP JSON
+:class:`~desktop_app.formats.qpp_json.Submission` from the stored data (the one
+format model), turns it into file content (QPP JSON, or QRDA III through the QRDA
+writer, which lists the measures it leaves out), and validates that content with
+:mod:`desktop_app.formats.validate`; :func:`export_entity` then writes it atomically.
+
+Every entity of the practice: :func:`export_all` checks and renders every entity
+first (any check error: nothing is written), then writes all files and a manifest
+(SHA-256 of each file) into a hidden staging folder beside the target and moves
+them into place, so a failure mid-way (a full disk) leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from desktop_app import __version__
+from desktop_app.exporting.check import CheckReport, check_entity, entity_text
+from desktop_app.exporting.entities import export_choices
+from desktop_app.formats.qpp_json import Submission, dump_submission
+from desktop_app.reporting import EntityKey
+from desktop_app.util import files as _files
+from desktop_app.util.files import WriteError
+
+if TYPE_CHECKING:
+    from desktop_app.catalog import Catalog
+    from desktop_app.formats.qrda3.model import EcqmIds
+    from desktop_app.formats.validate import ValidationReport
+    from desktop_app.store import Workspace
+
+ExportFormat = Literal["qpp-json", "qrda3"]
+FORMATS: tuple[ExportFormat, ...] = ("qpp-json", "qrda3")
+FORMAT_LABELS: dict[str, str] = {"qpp-json": "QPP JSON", "qrda3": "QRDA III (XML)"}
+_EXTENSIONS = {"qpp-json": "json", "qrda3": "xml"}
+Progress = Callable[[int, int, str], None]
+
+
+class ExportError(Exception):
+    """The file(s) could not be produced or written; nothing half-written is left."""
+
+
+class ExportBlocked(ExportError):
+    """The pre-export check found errors; ``reports`` hold them (one per entity)."""
+
+    def __init__(self, reports: list[CheckReport]) -> None:
+        self.reports = reports
+        lines = [
+            f"{entity_text(r.entity)}: {p.message} (fix on: {p.step_title})"
+            for r in reports
+            for p in r.errors
+        ]
+        count = len(lines)
+        super().__init__(
+            f"The pre-export check found {count} error{'s' if count != 1 else ''}; nothing "
+            "was exported:\n" + "\n".join(f"  - {line}" for line in lines)
+        )
+
+
+class NotWritable(ExportError):
+    """The entity's data can't be written in the chosen format at all (QRDA III with only
+    MIPS CQM measures, a year without a QRDA III guide, ...); the message says why."""
+
+
+@dataclass(frozen=True)
+class LeftOutMeasure:
+    """A measure the file does not carry, and why (QRDA III only)."""
+
+    category: str
+    measure_id: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"category": self.category, "measureId": self.measure_id, "reason": self.reason}
+
+
+@dataclass
+class RenderedFile:
+    """One entity's file content, ready to write."""
+
+    entity: EntityKey
+    format: ExportFormat
+    file_name: str
+    data: bytes
+    submission: Submission
+    """What the file was made from (the entity's data as QPP JSON)."""
+    check: CheckReport
+    left_out: list[LeftOutMeasure] = field(default_factory=list)
+    validation: ValidationReport | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def warnings(self) -> list[str]:
+        out = [p.message for p in self.check.warnings]
+        if self.validation is not None:
+            out += [p.message for p in self.validation.problems if p.severity != "error"]
+        return out
+
+    def manifest_entry(self) -> dict[str, Any]:
+        return {
+            "file": self.file_name,
+            "entity": entity_text(self.entity),
+            "entityType": "group" if self.entity.npi is None else "individual",
+            "taxpayerIdentificationNumber": self.entity.tin,
+            "nationalProviderIdentifier": self.entity.npi,
+            "performanceYear": self.entity.year,
+            "categories": sorted({s.category for s in self.submission.measurement_sets}),
+            "bytes": len(self.data),
+            "sha256": self.sha256,
+            "leftOut": [m.as_dict() for m in self.left_out],
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class ExportResult:
+    """One written file."""
+
+    path: Path
+    rendered: RenderedFile
+
+
+@dataclass
+class BatchResult:
+    """Every file written by :func:`export_all`, the manifest, and what was skipped."""
+
+    folder: Path
+    manifest_path: Path
+    files: list[ExportResult]
+    skipped: list[tuple[str, str]]
+    """(entity, reason) of each entity not exported."""
+
+
+# --------------------------------------------------------------------------- naming
+def file_name(entity: EntityKey, fmt: ExportFormat) -> str:
+    """``123456789_1234567893_2025.json`` for a clinician, ``123456789_group_2025.xml``
+    for the group."""
+    who = entity.npi or "group"
+    return f"{entity.tin}_{who}_{entity.year}.{_EXTENSIONS[fmt]}"
+
+
+def manifest_name(year: int, fmt: ExportFormat) -> str:
+    return f"manifest_{year}_{fmt}.json"
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- content
+def prepare_submission(submission: Submission) -> Submission:
+    """The submission as it is exported: sets without measurements dropped; quality and
+    improvement activity sets without a performance period get the whole calendar year
+    (the quality performance period is the full year; QPP needs the dates in every set)."""
+    year = submission.performance_year
+    sets = []
+    for mset in submission.measurement_sets:
+        if not mset.measurements:
+            continue
+        if mset.category in ("quality", "ia"):
+            update: dict[str, Any] = {}
+            if mset.performance_start is None:
+                update["performance_start"] = date(year, 1, 1)
+            if mset.performance_end is None:
+                update["performance_end"] = date(year, 12, 31)
+            if update:
+                mset = mset.model_copy(update=update)
+        sets.append(mset)
+    return submission.model_copy(update={"measurement_sets": sets})
+
+
+def render_qpp_json(submission: Submission) -> bytes:
+    """QPP JSON text of the submission (UTF-8, 2-space indent, no computed rates)."""
+    return dump_submission(submission).encode("utf-8")
+
+
+def render_qrda3(
+    submission: Submission,
+    catalog: Catalog,
+    *,
+    ecqm_ids: Mapping[str, EcqmIds] | None = None,
+    created: datetime | None = None,
+    document_seed: str | None = None,
+    organization_name: str | None = None,
+) -> tuple[bytes, list[LeftOutMeasure]]:
+    """QRDA III content through the QRDA writer, and the measures it left out.
+
+    Raises ExportError when nothing in the submission can be written as QRDA III."""
+    from desktop_app.formats.qrda3.writer import Qrda3WriteError, write_qrda3
+
+    try:
+        result = write_qrda3(
+            submission,
+            catalog,
+            ecqm_ids=ecqm_ids,
+            created=created,
+            document_seed=document_seed,
+            organization_name=organization_name,
+        )
+    except Qrda3WriteError as exc:
+        raise NotWritable(str(exc)) from exc
+    left = [LeftOutMeasure(x.category, x.measure_id, x.reason) for x in result.left_out]
+    return result.xml, left
+
+
+def render_entity(
+    ws: Workspace,
+    entity: EntityKey,
+    fmt: ExportFormat,
+    catalog: Catalog | None,
+    *,
+    ecqm_ids: Mapping[str, EcqmIds] | None = None,
+    validate: bool = True,
+    created: datetime | None = None,
+    document_seed: str | None = None,
+    eligibility_cache: dict[int, Any] | None = None,
+) -> RenderedFile:
+    """Check, build and (by default) validate one entity's file; nothing is written.
+
+    Raises ExportBlocked when the check finds errors, ExportError when the file can't be
+    made (QRDA III with nothing it can carry) or fails validation."""
+    if fmt not in FORMATS:
+        raise ExportError(f"Unknown format '{fmt}': use qpp-json or qrda3.")
+    report = check_entity(ws, entity, catalog, eligibility_cache=eligibility_cache)
+    if not report.ok or report.submission is None:
+        raise ExportBlocked([report])
+    submission = prepare_submission(report.submission)
+    name = file_name(entity, fmt)
+    left_out: list[LeftOutMeasure] = []
+    if fmt == "qpp-json":
+        data = render_qpp_json(submission)
+    else:
+        if catalog is None:
+            raise ExportError(
+                "QRDA III export needs the measures catalog (to identify each eCQM). "
+                "Update the measures data first, or export QPP JSON."
+            )
+        practice = ws.practice()
+        data, left_out = render_qrda3(
+            submission,
+            catalog,
+            ecqm_ids=ecqm_ids,
+            created=created,
+            document_seed=document_seed,
+            organization_name=practice.name if practice is not None else None,
+        )
+    rendered = RenderedFile(entity, fmt, name, data, submission, report, left_out)
+    if validate:
+        from desktop_app.formats.validate import validate_bytes
+
+        rendered.validation = validate_bytes(
+            data, name, year=entity.year, catalog=catalog, known_ids=ecqm_ids
+        )
+        if not rendered.validation.valid:
+            problems = "\n".join(f"  - {p.describe()}" for p in rendered.validation.errors[:20])
+            raise ExportError(
+                f"The {FORMAT_LABELS[fmt]} file for {entity_text(entity)} did not pass "
+                f"validation, so it was not written:\n{problems}"
+            )
+    return rendered
+
+
+# --------------------------------------------------------------------------- writing
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` atomically (never half a file); ExportError says why it failed."""
+    try:
+        _files.atomic_write_bytes(path, data)
+    except WriteError as exc:
+        raise ExportError(str(exc)) from exc
+
+
+def export_entity(
+    ws: Workspace,
+    entity: EntityKey,
+    fmt: ExportFormat,
+    catalog: Catalog | None,
+    out: Path,
+    **kwargs: Any,
+) -> ExportResult:
+    """Check, render, validate and atomically write one entity's file to ``out``."""
+    rendered = render_entity(ws, entity, fmt, catalog, **kwargs)
+    if out.is_dir():
+        out = out / rendered.file_name
+    write_file(out, rendered.data)
+    return ExportResult(out, rendered)
+
+
+def export_all(
+    ws: Workspace,
+    year: int,
+    fmt: ExportFormat,
+    catalog: Catalog | None,
+    folder: Path,
+    *,
+    progress: Progress | None = None,
+    ecqm_ids: Mapping[str, EcqmIds] | None = None,
+    validate: bool = True,
+    created: datetime | None = None,
+) -> BatchResult:
+    """One file per entity of the practice with data for ``year``, plus a manifest.
+
+    All or nothing: every entity is checked and rendered before anything is written;
+    a check error in any entity raises ExportBlocked (listing all of them), and a write
+    failure leaves the folder as it was (no partial file, no manifest)."""
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"{folder} is a file; give a folder for --all.")
+    choices = export_choices(ws, year)
+    if ws.practice() is None:
+        raise ExportError("No practice is set up in this workspace: nothing to export.")
+    todo = [c for c in choices if c.has_data]
+    skipped: list[tuple[str, str]] = [
+        (c.text_key, "no quality, PI or improvement activity data")
+        for c in choices
+        if not c.has_data
+    ]
+    if not todo:
+        raise ExportError(f"No entity of the practice has data for {year}: nothing to export.")
+    rendered: list[RenderedFile] = []
+    blocked: list[CheckReport] = []
+    cache: dict[int, Any] = {}
+    total = len(todo) + 1
+    for index, choice in enumerate(todo):
+        if progress is not None:
+            progress(index, total, f"Checking and building {choice.label}")
+        try:
+            rendered.append(
+                render_entity(
+                    ws,
+                    choice.key,
+                    fmt,
+                    catalog,
+                    ecqm_ids=ecqm_ids,
+                    validate=validate,
+                    created=created,
+                    eligibility_cache=cache,
+                )
+            )
+        except ExportBlocked as exc:
+            blocked.extend(exc.reports)
+        except NotWritable as exc:
+            skipped.append((choice.text_key, str(exc)))
+    if blocked:
+        raise ExportBlocked(blocked)
+    if not rendered:
+        raise ExportError(
+            "Nothing could be exported:\n" + "\n".join(f"  - {e}: {r}" for e, r in skipped)
+        )
+    manifest = {
+        "software": f"MIPS Desk {__version__}",
+        "createdAt": (created or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "performanceYear": year,
+        "format": fmt,
+        "files": [r.manifest_entry() for r in rendered],
+        "skipped": [{"entity": e, "reason": r} for e, r in skipped],
+    }
+    manifest_bytes = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
+    if progress is not None:
+        progress(len(todo), total, "Writing the files")
+    written = _write_batch(
+        folder,
+        [(r.file_name, r.data) for r in rendered] + [(manifest_name(year, fmt), manifest_bytes)],
+    )
+    if progress is not None:
+        progress(total, total, "Done")
+    return BatchResult(
+        folder=folder,
+        manifest_path=written[-1],
+        files=[ExportResult(p, r) for p, r in zip(written, rendered, strict=False)],
+        skipped=skipped,
+    )
+
+
+def _write_batch(folder: Path, items: list[tuple[str, bytes]]) -> list[Path]:
+    """Write every file into a staging folder inside ``folder``, then move them in."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"Could not create the folder {folder}: {exc.strerror or exc}") from exc
+    staging = folder / f".mipsdesk-export-{uuid.uuid4().hex}"
+    try:
+        staging.mkdir()
+        for name, data in items:
+            _files.atomic_write_bytes(staging / name, data)
+    except (WriteError, OSError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ExportError(
+            f"The files could not be written to {folder} ({exc}); nothing was exported."
+        ) from exc
+    targets: list[Path] = []
+    try:
+        for name, _data in items:
+            os.replace(staging / name, folder / name)
+            targets.append(folder / name)
+    except OSError as exc:
+        done = ", ".join(t.name for t in targets) or "none"
+        raise ExportError(
+            f"Moving the files into {folder} failed ({exc.strerror or exc}); complete files "
+            f"moved: {done}. Export again to replace them all."
+        ) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return targets
