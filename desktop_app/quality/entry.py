@@ -165,7 +165,9 @@ def check_counts(
             "not_met" if counts.not_met else "met",
         )
         return RateCheck(None, None, issues)
-    denominator = pop - excl - exc
+    # QPP's performance rate: met / (met + not met); unreported instances lower data
+    # completeness, not the rate.
+    denominator = met + not_met
     rate = 100.0 * met / denominator if denominator > 0 else None
     completeness = 100.0 * reported / pop if pop > 0 else None
     if pop == 0:
@@ -193,7 +195,7 @@ def check_counts(
             "eligible_population",
         )
     if denominator == 0 and pop > 0:
-        add("warning", "Every eligible instance is an exclusion or exception: no rate.")
+        add("warning", "Nothing is reported as met or not met: there is no performance rate.")
     if submission_method == "registry" and excl > 0:
         add(
             "warning",

@@ -47,6 +47,21 @@ def test_counts_that_add_up_give_rate_completeness_value_and_points(catalog) -> 
     assert "Benchmark (registry)" in check.score.reason
 
 
+def test_rate_counts_reported_instances_only(catalog) -> None:  # type: ignore[no-untyped-def]
+    """As QPP: rate = met / (met + not met); unreported instances lower completeness only."""
+    m = catalog.measure(YEAR, "236")
+    # population 100, exception 5, met 50, not met 25: 80 reported (80% complete);
+    # rate 50 / (50 + 25) = 66.67%, and the live points equal the scoring engine's.
+    check = check_entry(m, "registry", Counts(100, 0, 5, 50, 25), catalog)
+    assert check.performance_rate == pytest.approx(100 * 50 / 75)
+    assert check.data_completeness == pytest.approx(80.0)
+    parsed = Measurement.model_validate({"measureId": "236", "value": check.value}).value
+    expected = score_quality_measure(
+        "236", parsed, "registry", YEAR, load_rules(YEAR), catalog, ScoringOptions(), EstimateLog()
+    )
+    assert check.score is not None and check.score.points == expected.points
+
+
 def test_counts_that_dont_add_up_are_an_error_and_nothing_is_saved(catalog) -> None:  # type: ignore[no-untyped-def]
     m = catalog.measure(YEAR, "236")
     check = check_entry(m, "registry", Counts(50, 0, 0, 40, 20), catalog)
