@@ -1,0 +1,1 @@
+"""Year data of the attestation package (IA activity periods)."""
