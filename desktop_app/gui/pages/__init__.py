@@ -52,8 +52,8 @@ JOURNEY: list[JourneyStep] = [
     JourneyStep("eligibility", "Eligibility", lambda: _load("eligibility", "EligibilityPage"), "Check which clinicians are MIPS eligible, at the individual and group level, and any special statuses such as small practice or rural."),  # noqa: E501
     JourneyStep("election", "Election", lambda: _load("election", "ElectionPage"), "Decide how to take part: report as individuals or as a group, and opt in or report voluntarily when the practice may choose."),  # noqa: E501
     JourneyStep("quality", "Quality", lambda: _load("quality", "QualityPage"), "Choose quality measures and enter each one's performance data for the year."),  # noqa: E501
-    JourneyStep("pi", "Promoting Interoperability", None, "Attest to the Promoting Interoperability measures and enter their numerators and denominators."),  # noqa: E501
-    JourneyStep("ia", "Improvement Activities", None, "Attest to the improvement activities your practice performed during the year."),  # noqa: E501
+    JourneyStep("pi", "Promoting Interoperability", lambda: _load("pi", "PiPage"), "Attest to the Promoting Interoperability measures and enter their numerators and denominators."),  # noqa: E501
+    JourneyStep("ia", "Improvement Activities", lambda: _load("ia", "IaPage"), "Attest to the improvement activities your practice performed during the year."),  # noqa: E501
     JourneyStep("score", "Score preview", lambda: _load("score", "ScorePage"), "See an estimate of your MIPS final score and what it could mean for the payment adjustment."),  # noqa: E501
     JourneyStep("export", "Export & upload", lambda: _load("export", "ExportPage"), "Create the QPP JSON or QRDA III file, check it, and upload it to the Quality Payment Program."),  # noqa: E501
 ]
