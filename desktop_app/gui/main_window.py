@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -384,6 +384,16 @@ class MainWindow(QMainWindow):
         self.ui.actionQuit.triggered.connect(self.close)
         self.ui.actionUpdateCatalog.triggered.connect(self.update_catalog)
         self.ui.actionAbout.triggered.connect(self.about)
+        # Undo / Redo of the edits made on the pages (until the window closes).
+        from desktop_app.gui.undo import undo_stack
+
+        stack = undo_stack(self.ctx)
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.ui.menuEdit.addAction(self.undo_action)
+        self.ui.menuEdit.addAction(self.redo_action)
 
     def _fill_recent_menu(self) -> None:
         menu = self.ui.menuRecent

@@ -181,3 +181,23 @@ def test_apm_flag_is_undoable(page: Any) -> None:
     page.undo_button.click()
     assert not page.apm.isChecked() and not page.apm_label.isVisible()
     assert not att.entity_facts(page.ctx.workspace, EntityKey(2025, TIN)).apm_participant
+
+
+def test_edit_menu_undoes_and_redoes_page_edits(ctx: Any, qtbot: Any, catalog: Any) -> None:
+    """Edit > Undo / Redo in the main window act on the same edits as the page's buttons."""
+    from desktop_app.gui.main_window import MainWindow
+
+    page = _open(ctx, qtbot, catalog)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    menu_texts = [a.text() for a in window.ui.menuEdit.actions()]
+    assert menu_texts[0].startswith("&Undo") and menu_texts[1].startswith("&Redo")
+    assert not window.undo_action.isEnabled()
+    page.select("IA_BE_4")
+    page.completed.setChecked(True)
+    assert "IA_BE_4" in _done(page)
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert _done(page) == {}
+    window.redo_action.trigger()
+    assert "IA_BE_4" in _done(page)

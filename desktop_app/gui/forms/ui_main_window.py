@@ -133,6 +133,8 @@ class Ui_MainWindow(object):
         self.menuFile.setObjectName(u"menuFile")
         self.menuRecent = QMenu(self.menuFile)
         self.menuRecent.setObjectName(u"menuRecent")
+        self.menuEdit = QMenu(self.menubar)
+        self.menuEdit.setObjectName(u"menuEdit")
         self.menuCatalog = QMenu(self.menubar)
         self.menuCatalog.setObjectName(u"menuCatalog")
         self.menuHelp = QMenu(self.menubar)
@@ -146,6 +148,7 @@ class Ui_MainWindow(object):
 #endif // QT_CONFIG(shortcut)
 
         self.menubar.addAction(self.menuFile.menuAction())
+        self.menubar.addAction(self.menuEdit.menuAction())
         self.menubar.addAction(self.menuCatalog.menuAction())
         self.menubar.addAction(self.menuHelp.menuAction())
         self.menuFile.addAction(self.actionNewWorkspace)
@@ -190,6 +193,7 @@ class Ui_MainWindow(object):
 #endif // QT_CONFIG(accessibility)
         self.menuFile.setTitle(QCoreApplication.translate("MainWindow", u"&File", None))
         self.menuRecent.setTitle(QCoreApplication.translate("MainWindow", u"Open &recent", None))
+        self.menuEdit.setTitle(QCoreApplication.translate("MainWindow", u"&Edit", None))
         self.menuCatalog.setTitle(QCoreApplication.translate("MainWindow", u"&Catalog", None))
         self.menuHelp.setTitle(QCoreApplication.translate("MainWindow", u"&Help", None))
     # retranslateUi
