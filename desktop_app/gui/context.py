@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
 
 from desktop_app.settings import Settings, load_settings
 
@@ -48,6 +49,10 @@ class AppContext(QObject):
         self._catalog: Catalog | None = None
         self._year = year
         self._unsubscribe: Callable[[], None] | None = None
+        # One history of page edits for Edit > Undo / Redo, cleared when another
+        # workspace is opened (see desktop_app.gui.undo).
+        self.undo_stack = QUndoStack(self)
+        self.workspace_changed.connect(self.undo_stack.clear)
 
     # -- settings -----------------------------------------------------------
     @property

@@ -385,9 +385,7 @@ class MainWindow(QMainWindow):
         self.ui.actionUpdateCatalog.triggered.connect(self.update_catalog)
         self.ui.actionAbout.triggered.connect(self.about)
         # Undo / Redo of the edits made on the pages (until the window closes).
-        from desktop_app.gui.undo import undo_stack
-
-        stack = undo_stack(self.ctx)
+        stack = self.ctx.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = stack.createRedoAction(self, "&Redo")

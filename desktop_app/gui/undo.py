@@ -33,17 +33,9 @@ from desktop_app.reporting import EntityKey
 if TYPE_CHECKING:
     from desktop_app.gui.context import AppContext
 
-_STACK_PROPERTY = "_attestation_undo_stack"
-
-
 def undo_stack(ctx: AppContext) -> QUndoStack:
-    """The context's undo stack (created on first use)."""
-    stack = ctx.findChild(QUndoStack, _STACK_PROPERTY)
-    if stack is None:
-        stack = QUndoStack(ctx)
-        stack.setObjectName(_STACK_PROPERTY)
-        ctx.workspace_changed.connect(stack.clear)
-    return stack
+    """The context's undo stack (one per AppContext; cleared on another workspace)."""
+    return ctx.undo_stack
 
 
 class SnapshotCommand(QUndoCommand):
