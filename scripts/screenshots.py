@@ -34,6 +34,59 @@ DEMO_CLINICIANS = [
 ]
 
 
+def _demo_data(ws) -> None:  # type: ignore[no-untyped-def]
+    """Quality, PI and IA data of the group for 2025, entered through the core."""
+    import datetime as dt
+
+    from desktop_app.reporting import EntityKey, save_set_fields, save_value
+
+    group = EntityKey(2025, "123456789")
+
+    def rate(met: int, not_met: int, population: int) -> dict[str, object]:
+        return {
+            "isEndToEndReported": False,
+            "performanceMet": met,
+            "performanceNotMet": not_met,
+            "eligiblePopulation": population,
+            "eligiblePopulationExclusion": 0,
+            "eligiblePopulationException": 0,
+        }
+
+    for measure_id, value in (
+        ("236", rate(142, 38, 190)),
+        ("001", rate(21, 149, 180)),
+        ("226", None),
+        ("134", rate(88, 32, 130)),
+    ):
+        if value is not None:
+            save_value(ws, group, "quality", measure_id, value)
+    save_set_fields(
+        ws,
+        group,
+        "pi",
+        cehrt_id="0015CXXXXXXXXXX",
+        performance_start=dt.date(2025, 3, 1),
+        performance_end=dt.date(2025, 12, 31),
+    )
+    for measure_id, value in (
+        ("PI_PPHI_1", True),
+        ("PI_PPHI_2", True),
+        ("PI_ONCDIR_1", True),
+        ("PI_INFBLO_1", True),
+        ("PI_EP_1", {"numerator": 640, "denominator": 700}),
+        ("PI_EP_2", True),
+        ("PI_HIE_5", True),
+        ("PI_PEA_1", {"numerator": 910, "denominator": 1000}),
+        ("PI_PHCDRR_1_PROD", True),
+        ("PI_PHCDRR_1", True),
+        ("PI_PHCDRR_3_PROD", True),
+        ("PI_PHCDRR_3", True),
+    ):
+        save_value(ws, group, "pi", measure_id, value)
+    save_value(ws, group, "ia", "IA_EPA_1", True)
+    save_value(ws, group, "ia", "IA_BE_4", True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Refresh docs/screenshots offscreen.")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -98,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             ]
         )
 
+        # A year of data for the group, so the data pages and the score have figures.
+        _demo_data(ws)
+
     catalog = ensure_catalog(Settings())
     catalog_path = catalog.path if catalog is not None else None
     if catalog is not None:
@@ -114,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     window.show_step("practice")
     save(window, "main-window.png")
+    ctx.set_year(2025)
+    for key in ("quality", "pi", "ia", "score", "export"):
+        window.show_step(key)
+        settle(300)
+        save(window, f"step-{key}.png")
+    ctx.set_year(2026)
     from desktop_app.gui.pages import JOURNEY
 
     coming = next((step for step in JOURNEY if step.page_class is None), None)

@@ -290,6 +290,10 @@ class ScorePage(Page):
         header = self.table.horizontalHeader()
         for col in range(5):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # Long measure titles wrap in a column of their own width, so the points
+        # and the reason stay in view without scrolling sideways.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 260)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         outer.addWidget(self.table, 1)
         self.estimates = QLabel("")
