@@ -33,6 +33,7 @@ from desktop_app.reporting import EntityKey
 if TYPE_CHECKING:
     from desktop_app.gui.context import AppContext
 
+
 def undo_stack(ctx: AppContext) -> QUndoStack:
     """The context's undo stack (one per AppContext; cleared on another workspace)."""
     return ctx.undo_stack

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from desktop_app.gui.context import AppContext
 
@@ -28,3 +28,30 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Re-read what the page shows from ``self.ctx``. Default: nothing."""
+
+
+def scroll_body(
+    page: QWidget,
+    *,
+    body: QWidget | None = None,
+    bottom: int = 24,
+    spacing: int = 10,
+) -> tuple[QScrollArea, QVBoxLayout]:
+    """Give ``page`` a frameless scroll area holding its body in the page style.
+
+    Returns the scroll area and the body's layout, with the journey pages' margins
+    (32 left and right, 24 at the top, ``bottom`` at the bottom) and ``spacing``.
+    """
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    outer.addWidget(scroll)
+    body = body if body is not None else QWidget()
+    body.setObjectName("pageBody")
+    scroll.setWidget(body)
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(32, 24, 32, bottom)
+    layout.setSpacing(spacing)
+    return scroll, layout

@@ -22,10 +22,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -49,7 +47,7 @@ from desktop_app.eligibility.model import Status
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.election_badge import StatusBadge
 from desktop_app.gui.election_dialog import ConfirmElectionsDialog
-from desktop_app.gui.pages.base import Page
+from desktop_app.gui.pages.base import Page, scroll_body
 from desktop_app.gui.widgets.common import format_tin, set_role, title_label
 from desktop_app.util.files import WriteError
 
@@ -107,18 +105,7 @@ class ElectionPage(Page):
         super().__init__(ctx)
         self.rows: list[ElectionRow] = []
         self.last_dialog: ConfirmElectionsDialog | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        body.setObjectName("pageBody")
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(32, 24, 32, 24)
-        layout.setSpacing(8)
+        _scroll, layout = scroll_body(self, spacing=8)
         layout.addWidget(title_label("Election"))
         self.intro = QLabel()
         self.intro.setWordWrap(True)

@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,7 +42,7 @@ from desktop_app.eligibility.thresholds import UnknownYearError, year_rules
 from desktop_app.gui.background import run_in_background
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.election_badge import StatusBadge
-from desktop_app.gui.pages.base import Page
+from desktop_app.gui.pages.base import Page, scroll_body
 from desktop_app.gui.widgets.common import format_tin, set_role, show_error, title_label
 
 LookupJob = tuple[str, str]  # (npi, display name)
@@ -102,18 +100,7 @@ class EligibilityPage(Page):
         self.lookup_fn: Callable[..., Any] = lookup_all
         """The background lookup (tests may swap the base URL through the settings)."""
 
-        page_layout = QVBoxLayout(self)
-        page_layout.setContentsMargins(0, 0, 0, 0)
-        page_scroll = QScrollArea()
-        page_scroll.setWidgetResizable(True)
-        page_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        page_layout.addWidget(page_scroll)
-        body = QWidget()
-        body.setObjectName("pageBody")
-        page_scroll.setWidget(body)
-        outer = QVBoxLayout(body)
-        outer.setContentsMargins(32, 24, 32, 16)
-        outer.setSpacing(8)
+        _scroll, outer = scroll_body(self, bottom=16, spacing=8)
         top = QHBoxLayout()
         top.addWidget(title_label("Eligibility"))
         top.addStretch(1)

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import attestation as att
 from desktop_app.gui.context import AppContext
-from desktop_app.gui.pages.base import Page
+from desktop_app.gui.pages.base import Page, scroll_body
 from desktop_app.gui.undo import EvidenceCommand, record_edit, undo_stack
 from desktop_app.gui.widgets.common import format_tin, set_role, show_error, title_label
 from desktop_app.reporting import EntityKey
@@ -147,20 +147,8 @@ class ScrollBody(QWidget):
 
 
 def scroll_page(page: QWidget) -> tuple[QScrollArea, QVBoxLayout]:
-    """The page's scroll area and the layout of its body."""
-    outer = QVBoxLayout(page)
-    outer.setContentsMargins(0, 0, 0, 0)
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    outer.addWidget(scroll)
-    body = ScrollBody()
-    body.setObjectName("pageBody")
-    scroll.setWidget(body)
-    layout = QVBoxLayout(body)
-    layout.setContentsMargins(32, 24, 32, 24)
-    layout.setSpacing(10)
-    return scroll, layout
+    """The page's scroll area and the layout of its body (which fits its height)."""
+    return scroll_body(page, body=ScrollBody())
 
 
 # ------------------------------------------------------------------ entity picker

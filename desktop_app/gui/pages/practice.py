@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel
 
 from desktop_app.gui.context import AppContext
-from desktop_app.gui.pages.base import Page
+from desktop_app.gui.pages.base import Page, scroll_body
 from desktop_app.gui.widgets.clinicians import CliniciansPanel
 from desktop_app.gui.widgets.common import set_role, title_label
 from desktop_app.gui.widgets.practice_form import PracticeForm, PracticeStatusForm
@@ -20,18 +20,7 @@ class PracticePage(Page):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self._shown_workspace: object = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        body.setObjectName("pageBody")
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(32, 24, 32, 24)
-        layout.setSpacing(10)
+        _scroll, layout = scroll_body(self)
 
         top = QHBoxLayout()
         top.addWidget(title_label("Practice"))
