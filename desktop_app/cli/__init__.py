@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "desktop_app.cli.import_cmd",
     "desktop_app.cli.export_cmd",
     "desktop_app.cli.validate_cmd",
+    "desktop_app.cli.ecqm_ids_cmd",
 )
 
 

@@ -82,6 +82,7 @@ def _import(args: argparse.Namespace) -> int:
         preview_import,
         read_import_file,
     )
+    from desktop_app.importing.ecqm_ids import known_ecqm_ids
     from desktop_app.store import Workspace
 
     # Register every feature table before a workspace is opened or created.
@@ -91,14 +92,28 @@ def _import(args: argparse.Namespace) -> int:
     if getattr(args, "workspace", None) is None:
         raise CliError("Say which workspace to import into: --workspace PATH.")
     path: Path = args.file
+    target = workspace_path(args)
     catalog = _catalog()
+    # eCQM ids the workspace knows (earlier imports, the supplied eCQI list) identify
+    # eCQMs whose ids the year's measures data lacks (2026).
+    known_ws = open_workspace(args) if target.exists() else None
     try:
         try:
-            imported = read_import_file(path, catalog)
+            imported = read_import_file(
+                path,
+                catalog,
+                (lambda year: known_ecqm_ids(known_ws, year)) if known_ws is not None else None,
+            )
         except ImportRefused as exc:
             print(f"mipsdesk: {path} was refused; nothing was imported:", file=sys.stderr)
             for problem in exc.problems:
                 print(f"  {problem.describe()}", file=sys.stderr)
+            if any(p.code == "ECQM_IDS_UNAVAILABLE" for p in exc.problems):
+                print(
+                    "  To supply the version-specific eCQM ids from the eCQI Resource Center's "
+                    "list: mipsdesk ecqm-ids import FILE.csv --year YEAR --workspace PATH",
+                    file=sys.stderr,
+                )
             if args.json:
                 print_json(
                     {
@@ -110,10 +125,11 @@ def _import(args: argparse.Namespace) -> int:
                 )
             return EXIT_REFUSED
     finally:
+        if known_ws is not None:
+            known_ws.close()
         if catalog is not None:
             catalog.close()
 
-    target = workspace_path(args)
     with tempfile.TemporaryDirectory() as tmp:
         if args.dry_run and not target.exists():
             ws = Workspace.open(Path(tmp) / "preview.mipsdesk")  # fresh: nothing to touch

@@ -26,6 +26,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="the file to check")
     parser.add_argument("--year", type=int, help="the performance year the file must be for")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--workspace",
+        dest="workspace",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="a practice workspace whose eCQM ids (from imported QRDA III files or the "
+        "eCQI list, mipsdesk ecqm-ids) identify eCQMs the year's measures data has no id for",
+    )
     parser.set_defaults(handler=_validate)
 
 
@@ -45,9 +54,23 @@ def _validate(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.exists():
         raise CliError(f"{path}: no such file")
+    known = None
+    chosen = getattr(args, "workspace", None)
+    if chosen is not None:
+        from desktop_app.exporting.jobs import workspace_known_ids
+
+        workspace = Path(chosen).expanduser()
+        if not workspace.is_file():
+            raise CliError(f"There is no workspace at {workspace}.")
+        from desktop_app.store import WorkspaceError
+
+        try:
+            known = workspace_known_ids(path, workspace, year=args.year)
+        except WorkspaceError as exc:
+            raise CliError(f"The workspace {workspace} can't be used: {exc}") from exc
     catalog = _catalog()
     try:
-        report = validate_file(path, year=args.year, catalog=catalog)
+        report = validate_file(path, year=args.year, catalog=catalog, known_ids=known)
     except OSError as exc:
         raise CliError(f"{path} can't be read: {exc.strerror or exc}") from exc
     finally:

@@ -44,6 +44,7 @@ from desktop_app.exporting.export import (
     render_qpp_json,
     render_qrda3,
     sha256_file,
+    workspace_ecqm_ids,
 )
 from desktop_app.exporting.summary import (
     STATEMENT,
@@ -87,4 +88,5 @@ __all__ = [
     "sha256_file",
     "summary_html",
     "summary_text",
+    "workspace_ecqm_ids",
 ]

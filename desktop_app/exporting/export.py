@@ -35,7 +35,7 @@ from desktop_app.util.files import WriteError
 
 if TYPE_CHECKING:
     from desktop_app.catalog import Catalog
-    from desktop_app.formats.qrda3.model import EcqmIds
+    from desktop_app.formats.qrda3.model import EcqmIds, SupplementalCount
     from desktop_app.formats.validate import ValidationReport
     from desktop_app.store import Workspace
 
@@ -192,6 +192,7 @@ def render_qrda3(
     catalog: Catalog,
     *,
     ecqm_ids: Mapping[str, EcqmIds] | None = None,
+    supplemental: Mapping[str, list[SupplementalCount]] | None = None,
     created: datetime | None = None,
     document_seed: str | None = None,
     organization_name: str | None = None,
@@ -206,14 +207,66 @@ def render_qrda3(
             submission,
             catalog,
             ecqm_ids=ecqm_ids,
+            supplemental=supplemental,
             created=created,
             document_seed=document_seed,
             organization_name=organization_name,
         )
     except Qrda3WriteError as exc:
         raise NotWritable(str(exc)) from exc
-    left = [LeftOutMeasure(x.category, x.measure_id, x.reason) for x in result.left_out]
+    left = []
+    for x in result.left_out:
+        reason = x.reason
+        known = (ecqm_ids or {}).get(x.measure_id)
+        if x.category == "quality" and known is not None and not known.populations:
+            reason = (
+                f"its version-specific id ({known.measure_uuid}) is known but not its "
+                "population criteria ids, which QRDA III needs; add them to the workspace's "
+                "eCQM id list (mipsdesk ecqm-ids import, columns IPOP, DENOM, NUMER, DENEX, "
+                "DENEXCEP) or import the EHR's QRDA III file for this measure, or submit it "
+                "as QPP JSON"
+            )
+        left.append(LeftOutMeasure(x.category, x.measure_id, reason))
     return result.xml, left
+
+
+def workspace_ecqm_ids(
+    ws: Workspace,
+    year: int,
+    given: Mapping[str, EcqmIds] | None = None,
+    catalog: Catalog | None = None,
+) -> dict[str, EcqmIds]:
+    """The eCQM ids the workspace knows for ``year`` (imported QRDA III files, the
+    supplied eCQI list) for the measures whose ids the catalog's measures data lacks
+    (with ``catalog``; the measures data stays the reference where it has them), with
+    ``given`` (the caller's) taking precedence."""
+    from desktop_app.importing.ecqm_ids import known_ecqm_ids
+
+    ids = known_ecqm_ids(ws, year)
+    if catalog is not None:
+        for measure_id in list(ids):
+            info = catalog.measure(year, measure_id)
+            if info is not None and info.data.get("eMeasureUuid"):
+                del ids[measure_id]
+    ids.update(given or {})
+    return ids
+
+
+def _entity_supplemental(
+    ws: Workspace, entity: EntityKey, submission: Submission
+) -> dict[str, list[SupplementalCount]]:
+    """Supplemental data counts kept from the entity's imported QRDA III files, for the
+    eCQMs whose counts are still those of the file."""
+    from desktop_app.importing.ecqm_ids import stored_supplemental
+    from desktop_app.importing.reader import value_json
+
+    values = {
+        m.measure_id: value_json(m.value)
+        for s in submission.sets("quality")
+        if s.submission_method == "electronicHealthRecord"
+        for m in s.measurements
+    }
+    return stored_supplemental(ws, entity, values)
 
 
 def render_entity(
@@ -230,6 +283,9 @@ def render_entity(
 ) -> RenderedFile:
     """Check, build and (by default) validate one entity's file; nothing is written.
 
+    ``ecqm_ids`` adds to (and overrides) the eCQM ids the workspace knows for the year
+    (:func:`workspace_ecqm_ids`), which QRDA III writing and validation use.
+
     Raises ExportBlocked when the check finds errors, ExportError when the file can't be
     made (QRDA III with nothing it can carry) or fails validation."""
     if fmt not in FORMATS:
@@ -240,6 +296,7 @@ def render_entity(
     submission = prepare_submission(report.submission)
     name = file_name(entity, fmt)
     left_out: list[LeftOutMeasure] = []
+    ecqm_ids = workspace_ecqm_ids(ws, entity.year, ecqm_ids, catalog)
     if fmt == "qpp-json":
         data = render_qpp_json(submission)
     else:
@@ -253,6 +310,7 @@ def render_entity(
             submission,
             catalog,
             ecqm_ids=ecqm_ids,
+            supplemental=_entity_supplemental(ws, entity, submission),
             created=created,
             document_seed=document_seed,
             organization_name=practice.name if practice is not None else None,
@@ -311,6 +369,8 @@ def export_all(
     created: datetime | None = None,
 ) -> BatchResult:
     """One file per entity of the practice with data for ``year``, plus a manifest.
+
+    eCQM ids: the workspace's for the year, plus ``ecqm_ids`` (see :func:`render_entity`).
 
     All or nothing: every entity is checked and rendered before anything is written;
     a check error in any entity raises ExportBlocked (listing all of them), and a write

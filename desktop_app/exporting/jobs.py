@@ -21,6 +21,7 @@ from desktop_app.reporting import EntityKey
 
 if TYPE_CHECKING:
     from desktop_app.catalog import Catalog
+    from desktop_app.formats.qrda3.model import EcqmIds
     from desktop_app.formats.validate import ValidationReport
 
 
@@ -67,14 +68,47 @@ def export_job(
 
 
 def validate_job(
-    path: Path, catalog_path: Path | None, year: int | None = None
+    path: Path,
+    catalog_path: Path | None,
+    year: int | None = None,
+    *,
+    workspace_path: Path | None = None,
+    user: str | None = None,
 ) -> ValidationReport:
-    """Validate a QPP JSON or QRDA III file (see desktop_app.formats.validate)."""
+    """Validate a QPP JSON or QRDA III file (see desktop_app.formats.validate).
+
+    With ``workspace_path``, the eCQM ids that workspace knows for the file's year (an
+    imported QRDA III file, the supplied eCQI list) identify eCQMs the measures data
+    has no id for."""
     from desktop_app.formats.validate import validate_file
 
     catalog = _open_catalog(catalog_path)
     try:
-        return validate_file(path, year=year, catalog=catalog)
+        known = None
+        if workspace_path is not None and workspace_path.exists():
+            known = workspace_known_ids(path, workspace_path, user, year)
+        return validate_file(path, year=year, catalog=catalog, known_ids=known)
     finally:
         if catalog is not None:
             catalog.close()
+
+
+def workspace_known_ids(
+    path: Path, workspace_path: Path, user: str | None = None, year: int | None = None
+) -> dict[str, EcqmIds] | None:
+    """The eCQM ids a workspace knows for the performance year of the file at ``path``
+    (or ``year``); None when the file can't be read (validation then says why)."""
+    from desktop_app.formats.qrda3.safe_xml import MAX_BYTES, UnsafeXmlError, read_limited
+    from desktop_app.importing.ecqm_ids import known_ecqm_ids
+    from desktop_app.importing.reader import known_ids_for_file
+    from desktop_app.store import Workspace
+
+    try:
+        data = read_limited(path, MAX_BYTES)
+    except (OSError, UnsafeXmlError):
+        return None
+    with Workspace.open(workspace_path, user=user) as ws:
+        if year is not None:
+            return known_ecqm_ids(ws, year)
+        found = known_ids_for_file(data, lambda y: known_ecqm_ids(ws, y))
+        return dict(found) if found is not None else None

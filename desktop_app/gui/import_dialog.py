@@ -47,6 +47,7 @@ from desktop_app.importing import (
     preview_import,
     read_import_file,
 )
+from desktop_app.importing.ecqm_ids import EcqmIds, all_known_ecqm_ids
 from desktop_app.importing.reader import CATEGORY_LABELS, FORMAT_LABELS
 from desktop_app.quality import collection_type_label
 
@@ -66,15 +67,22 @@ def _method_label(category: str, method: str) -> str:
     return {"electronicHealthRecord": "EHR", "registry": "Registry"}.get(method, method)
 
 
-def _read_in_worker(path: Path, catalog_path: Path | None) -> ImportedFile:
-    """Read and check the file with this thread's own catalog connection."""
+def _read_in_worker(
+    path: Path, catalog_path: Path | None, known: dict[int, dict[str, EcqmIds]]
+) -> ImportedFile:
+    """Read and check the file with this thread's own catalog connection.
+
+    ``known`` is the workspace's version-specific eCQM ids per year (taken on the
+    main thread), so a 2026 QRDA III file whose ids were supplied can be read.
+    """
+    ids = lambda year: known.get(year, {})  # noqa: E731
     if catalog_path is None:
-        return read_import_file(path, None)
+        return read_import_file(path, None, ids)
     from desktop_app.catalog import Catalog
 
     catalog = Catalog.open(catalog_path)
     try:
-        return read_import_file(path, catalog)
+        return read_import_file(path, catalog, ids)
     finally:
         catalog.close()
 
@@ -152,10 +160,13 @@ class ImportDialog(QDialog):
         self.choose_button.setEnabled(False)
         catalog = self.ctx.catalog
         catalog_path = Path(catalog.path) if catalog is not None else None
+        ws = self.ctx.workspace
+        known = all_known_ecqm_ids(ws) if ws is not None else {}
         run_in_background(
             _read_in_worker,
             path,
             catalog_path,
+            known,
             on_success=self._read_done,
             on_failure=self._read_failed,
             parent=self,

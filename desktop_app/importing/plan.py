@@ -19,8 +19,10 @@ after checking that the workspace has not changed since the preview.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from desktop_app.importing import ecqm_ids
 from desktop_app.importing.reader import CATEGORY_LABELS, ImportedFile, value_json
 from desktop_app.models.practice import Clinician, Practice, ReportingEntity
 from desktop_app.quality.store import prepare_workspace
@@ -43,6 +45,7 @@ PI_CONFLICT_WARNING = (
     "one source of PI data."
 )
 IMPORT_AUDIT_TABLE = "imports"
+EHR = "electronicHealthRecord"
 
 
 class ImportApplyError(ValueError):
@@ -476,8 +479,11 @@ def apply_import(
     imported = preview.file
     entity = preview.entity
     prepare_workspace(ws)
+    ecqm_ids.prepare(ws)
     created: list[str] = []
     added = replaced = kept = unchanged = 0
+    holds_file_value: dict[str, Any] = {}
+    """eCQM measureId -> the file's value, for measures the workspace holds as in the file."""
     with ws.write(IMPORT_AUDIT_TABLE):
         fresh = preview_import(ws, imported)
         if fresh.signature() != preview.signature():
@@ -561,9 +567,13 @@ def apply_import(
                     replaced += 1
                 elif change is not None and change.action == "unchanged":
                     unchanged += 1
+                    if s.category == "quality" and s.submission_method == EHR:
+                        holds_file_value[m.measure_id] = value_json(m.value)
                     continue
                 else:
                     added += 1
+                if s.category == "quality" and s.submission_method == EHR:
+                    holds_file_value[m.measure_id] = value_json(m.value)
                 save_value(
                     ws,
                     entity,
@@ -597,6 +607,18 @@ def apply_import(
                     performance_end=s.performance_end
                     or (current.performance_end if current else None),
                 )
+        if imported.ecqm_ids:
+            # The version-specific ids the file carries (and its supplemental data for the
+            # measures now held as in the file), for exporting QRDA III later.
+            ecqm_ids.save_imported_ids(
+                ws,
+                entity,
+                imported.ecqm_ids,
+                imported.supplemental,
+                holds_file_value,
+                source=Path(imported.source).name,
+                emeasure_ids=imported.emeasure_ids,
+            )
         result = ApplyResult(created, added, replaced, kept, unchanged)
         ws.audit(
             IMPORT_AUDIT_TABLE,

@@ -12,6 +12,7 @@ measure allows, performance dates inside the year.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -26,9 +27,9 @@ from desktop_app.formats.qpp_json import (
     SubmissionFormatError,
     parse_submission_text,
 )
-from desktop_app.formats.qrda3.model import Qrda3Error
+from desktop_app.formats.qrda3.model import EcqmIds, Qrda3Error, SupplementalCount
 from desktop_app.formats.qrda3.reader import Qrda3Document, read_qrda3
-from desktop_app.formats.qrda3.safe_xml import MAX_BYTES, UnsafeXmlError, read_limited
+from desktop_app.formats.qrda3.safe_xml import MAX_BYTES, UnsafeXmlError, parse_bytes, read_limited
 from desktop_app.models.years import known_performance_years
 
 FileFormat = Literal["qrda3", "qpp-json"]
@@ -40,6 +41,9 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 _A = {"quality": "a", "pi": "a", "ia": "an"}
 IMPORTABLE_ENTITY_TYPES = ("individual", "group")
+KnownIds = Mapping[str, EcqmIds] | Callable[[int], Mapping[str, EcqmIds]]
+"""eCQM ids known beyond the measures data: measureId -> EcqmIds, or a function of the
+file's performance year giving them (e.g. ``lambda y: known_ecqm_ids(ws, y)``)."""
 
 
 class ImportCatalog(Protocol):
@@ -124,6 +128,12 @@ class ImportedFile:
     measures: list[MeasureSummary]
     warnings: list[ImportProblem] = field(default_factory=list)
     qrda_program: str | None = None
+    ecqm_ids: dict[str, EcqmIds] = field(default_factory=dict)
+    """QRDA III: measureId -> the version-specific ids the file carries."""
+    supplemental: dict[str, list[SupplementalCount]] = field(default_factory=dict)
+    """QRDA III: population id (upper case) -> the file's supplemental data counts."""
+    emeasure_ids: dict[str, str | None] = field(default_factory=dict)
+    """QRDA III: measureId -> the eCQM's CMS id (e.g. CMS122v14) in the measures data."""
 
     @property
     def year(self) -> int:
@@ -360,6 +370,12 @@ def _title(catalog: ImportCatalog | None, year: int, measure_id: str) -> str:
     return info.title if info else measure_id
 
 
+def _emeasure_id(catalog: ImportCatalog | None, year: int, measure_id: str) -> str | None:
+    info = catalog.measure(year, measure_id) if catalog is not None else None
+    value = info.data.get("eMeasureId") if info is not None else None
+    return str(value) if value else None
+
+
 def _utf8_problem(data: bytes) -> ImportProblem | None:
     try:
         data.decode("utf-8")
@@ -375,8 +391,17 @@ def _utf8_problem(data: bytes) -> ImportProblem | None:
     return None
 
 
-def read_import_bytes(data: bytes, source: str, catalog: ImportCatalog | None) -> ImportedFile:
-    """Read file content already in memory (``source`` names it in messages)."""
+def read_import_bytes(
+    data: bytes,
+    source: str,
+    catalog: ImportCatalog | None,
+    known_ids: KnownIds | None = None,
+) -> ImportedFile:
+    """Read file content already in memory (``source`` names it in messages).
+
+    ``known_ids`` (see :data:`KnownIds`; e.g. the workspace's list,
+    :func:`desktop_app.importing.ecqm_ids.known_ecqm_ids`) identifies eCQMs whose
+    version-specific ids the year's measures data doesn't have (2026)."""
     if not data.strip():
         raise ImportRefused(source, [ImportProblem("The file is empty.", code="EMPTY_FILE")])
     problem = _utf8_problem(data)
@@ -412,7 +437,7 @@ def read_import_bytes(data: bytes, source: str, catalog: ImportCatalog | None) -
     elif head == b"<":
         fmt = "qrda3"
         try:
-            qrda_doc = read_qrda3(data, catalog)
+            qrda_doc = read_qrda3(data, catalog, known_ids_for_file(data, known_ids))
         except Qrda3Error as exc:
             errors = [p for p in exc.problems if p.severity == "error"] or exc.problems
             raise ImportRefused(
@@ -466,10 +491,37 @@ def read_import_bytes(data: bytes, source: str, catalog: ImportCatalog | None) -
         measures=measures,
         warnings=warnings,
         qrda_program=qrda_doc.program if qrda_doc else None,
+        ecqm_ids=dict(qrda_doc.ecqm_ids) if qrda_doc else {},
+        emeasure_ids={
+            mid: _emeasure_id(catalog, submission.performance_year, mid)
+            for mid in (qrda_doc.ecqm_ids if qrda_doc else {})
+        },
+        supplemental=dict(qrda_doc.supplemental) if qrda_doc else {},
     )
 
 
-def read_import_file(path: Path, catalog: ImportCatalog | None) -> ImportedFile:
+def known_ids_for_file(data: bytes, known_ids: KnownIds | None) -> Mapping[str, EcqmIds] | None:
+    """The known ids for the QRDA III file's performance year (its first reporting period)."""
+    if known_ids is None or isinstance(known_ids, Mapping):
+        return known_ids
+    try:
+        root = parse_bytes(data).tree.getroot()
+    except UnsafeXmlError:
+        return None  # the reader says what is wrong
+    for low in root.iterfind(
+        ".//{urn:hl7-org:v3}act/{urn:hl7-org:v3}effectiveTime/{urn:hl7-org:v3}low"
+    ):
+        value = (low.get("value") or "")[:4]
+        if value.isdigit():
+            return known_ids(int(value))
+    return None
+
+
+def read_import_file(
+    path: Path,
+    catalog: ImportCatalog | None,
+    known_ids: KnownIds | None = None,
+) -> ImportedFile:
     """Read and check a QPP JSON or QRDA III file; :class:`ImportRefused` if CMS would refuse it.
 
     A missing or unreadable file is refused too (with the reason), never half-read.
@@ -487,4 +539,4 @@ def read_import_file(path: Path, catalog: ImportCatalog | None) -> ImportedFile:
         raise ImportRefused(
             source, [ImportProblem(f"The file can't be read: {exc.strerror or exc}.")]
         ) from exc
-    return read_import_bytes(data, source, catalog)
+    return read_import_bytes(data, source, catalog, known_ids)

@@ -66,3 +66,24 @@ def test_qrda3_export_then_import_gives_the_same_ecqm_ia_and_pi_data(
         assert _sets(other, entity) == _sets(ws, entity, ehr_quality_only=True)
     finally:
         other.close()
+
+
+def test_qrda3_imported_then_exported_again_keeps_the_ecqm_data_and_ids(
+    ws: Workspace, catalog: Catalog, tmp_path: Path
+) -> None:
+    from desktop_app.formats.qrda3.reader import read_qrda3
+    from desktop_app.importing.ecqm_ids import known_ecqm_ids
+
+    entity = add_individual_data(ws)  # 001 and 226 (three strata) as eCQMs
+    first = export_entity(ws, entity, "qrda3", catalog, tmp_path / "first.xml")
+    other = _import(first.path, tmp_path / "other.mipsdesk", catalog)
+    try:
+        assert set(known_ecqm_ids(other, 2025)) == {"001", "226"}
+        again = export_entity(other, entity, "qrda3", catalog, tmp_path / "again.xml")
+        a = read_qrda3(first.path, catalog)
+        b = read_qrda3(again.path, catalog)
+        assert b.submission_json["measurementSets"] == a.submission_json["measurementSets"]
+        assert b.ecqm_ids == a.ecqm_ids
+        assert b.supplemental == a.supplemental
+    finally:
+        other.close()

@@ -26,10 +26,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -53,7 +51,7 @@ from desktop_app.exporting import (
 from desktop_app.exporting.jobs import export_job, validate_job
 from desktop_app.gui.background import BackgroundTask, run_in_background
 from desktop_app.gui.context import AppContext
-from desktop_app.gui.pages.base import Page
+from desktop_app.gui.pages.base import Page, scroll_body
 from desktop_app.gui.widgets.common import set_role, title_label
 from desktop_app.reporting import EntityKey
 from desktop_app.util.files import WriteError
@@ -128,18 +126,7 @@ class ExportPage(Page):
         self._validate_task: BackgroundTask | None = None
         self.active_dialog: QMessageBox | None = None
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        body.setObjectName("pageBody")
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(32, 24, 32, 24)
-        layout.setSpacing(8)
+        _scroll, layout = scroll_body(self, spacing=8)
         layout.addWidget(title_label("Export & upload"))
         intro = QLabel(
             "Check your data the way CMS checks submissions, then save the file you upload "
@@ -496,12 +483,16 @@ class ExportPage(Page):
     def validate_file(self, path: Path) -> BackgroundTask:
         """Validate a dropped or chosen file in the background and show the report."""
         catalog = self.ctx.catalog
+        ws = self.ctx.workspace
         self.validation.setVisible(True)
         self.validation.setPlainText(f"Checking {path.name}…")
         self._validate_task = run_in_background(
             validate_job,
             path,
             catalog.path if catalog is not None else None,
+            # the workspace's eCQM ids identify 2026 eCQMs the measures data has no id for
+            workspace_path=ws.path if ws is not None else None,
+            user=ws.user if ws is not None else None,
             on_success=self._validated,
             on_failure=lambda exc: self._validation_failed(path, exc),
             parent=self,
