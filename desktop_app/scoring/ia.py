@@ -200,9 +200,15 @@ def score_ia(
                 for r in set_rows
             )
     score, text, _ = scored[best_index]
-    if apm and score < apm:
-        text += f" MIPS APM participation raises it to {_r(apm)}%."
-        score = apm
+    if apm and score < 100:
+        # QPP awards the APM credit first (20 of 40 points in 2024) and adds the
+        # activities on top of it, up to full credit (seed 003, Manual Entry).
+        total = min(100.0, apm + score)
+        text += (
+            f" MIPS APM participation adds {_r(apm)}%: {_r(apm)} + {_r(score)} = {_r(total)}%"
+            + (" (capped at 100%)." if apm + score > 100 else ".")
+        )
+        score = total
     return (
         CategoryScore(
             category="ia",

@@ -94,8 +94,13 @@ def test_ia_counts_from_2025(year: int) -> None:
 def test_ia_pcmh_and_apm_credit(year: int) -> None:
     assert _ia(year, ["IA_PCMH"]).score == 100
     lookup = MemoryLookup(ACTIVITIES_2024 if year == 2024 else [ia_activity(year, "IA_M1")])
-    # APM participant: at least 50%; one 2024 medium activity (25%) is raised to 50%
-    assert _ia(year, ["IA_M1"], lookup, apm_participant=True).score == 50
+    # APM participant: QPP awards 50% (20 of 40 points in 2024) and adds activities on top:
+    # 2024 one medium activity 10 of 40 = 25% -> 50 + 25 = 75%;
+    # 2025+ one of the 2 required activities = 50% -> 50 + 50 = 100%
+    expected = 75 if year == 2024 else 100
+    assert _ia(year, ["IA_M1"], lookup, apm_participant=True).score == expected
+    # no activities: the APM credit alone
+    assert _ia(year, [], lookup, apm_participant=True).score == 50
     # an unknown activity or one answered No earns nothing
     assert _ia(year, ["IA_NOPE"]).score == 0
     no = score_submission(
