@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_demo import NPI_1, demo_practice
+from gui_demo import NPI_1, NPI_2, demo_practice
 
 from desktop_app.models.practice import Clinician, ReportingEntity
 
@@ -237,3 +237,82 @@ def test_typed_counts_survive_a_change_made_elsewhere_and_saved_ones_follow_it(p
     save_value(ctx.workspace, page.entity, "quality", "236", value)  # e.g. an import
     QApplication.processEvents()
     assert form.fields["met"].text() == "90"  # nothing unsaved: the form shows the new data
+
+
+@pytest.fixture
+def fresh_page(ctx, qtbot, catalog_file):  # type: ignore[no-untyped-def]
+    """A practice with two clinicians typed in by hand: no reporting entity stored yet."""
+    from desktop_app.catalog import Catalog
+    from desktop_app.gui.pages.quality import QualityPage
+
+    ws = ctx.workspace
+    ws.save_practice(demo_practice())
+    ws.add_clinicians(
+        [
+            Clinician(npi=NPI_1, first_name="Maria", last_name="Alvarez", clinician_type="MD"),
+            Clinician(npi=NPI_2, first_name="James", last_name="Okafor", clinician_type="NP"),
+        ]
+    )
+    assert ws.reporting_entities(YEAR) == []
+    ctx.set_year(YEAR)
+    ctx.set_catalog(Catalog.open(catalog_file))
+    p = QualityPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1300, 860)
+    p.show()
+    p.refresh()
+    yield p
+    ctx.catalog.close()
+
+
+def test_every_clinician_of_the_practice_can_be_chosen(fresh_page) -> None:  # type: ignore[no-untyped-def]
+    combo = fresh_page.entity_combo
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert labels == [
+        "Group – TIN 12-3456789",
+        f"Maria Alvarez – NPI {NPI_1}",
+        f"James Okafor – NPI {NPI_2}",
+    ]
+
+
+def test_counts_entered_for_a_clinician_are_saved_for_that_clinician(fresh_page, ctx) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.reporting import EntityKey, stored_values
+
+    combo = fresh_page.entity_combo
+    combo.setCurrentIndex(combo.findText(f"James Okafor – NPI {NPI_2}"))
+    assert fresh_page.entity == EntityKey(YEAR, "123456789", NPI_2)
+    assert fresh_page.entry_allowed
+    form = add_and_open(fresh_page, "236")
+    type_counts(form, "100", "0", "0", "80", "20")
+    form.save_button.click()
+    shot(fresh_page, "quality_clinician_entry.png")
+    [stored] = stored_values(ctx.workspace, EntityKey(YEAR, "123456789", NPI_2), "quality")
+    assert (stored.measure_id, stored.value["performanceMet"]) == ("236", 80)
+    assert stored_values(ctx.workspace, EntityKey(YEAR, "123456789", None)) == []
+    assert stored_values(ctx.workspace, EntityKey(YEAR, "123456789", NPI_1)) == []
+    # choosing the group shows none of the clinician's measures
+    combo.setCurrentIndex(0)
+    assert fresh_page.entry.list.count() == 0
+
+
+def test_quality_and_pi_pages_offer_the_same_entities(fresh_page, ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.gui.pages.pi import EntityPicker
+
+    ctx.workspace.save_reporting_entity(ReportingEntity(year=YEAR, tin="987654321", npi=None))
+    fresh_page.refresh()
+    picker = EntityPicker(ctx)
+    qtbot.addWidget(picker)
+    picker.fill()
+    assert (picker.entity().tin, picker.entity().npi) == ("123456789", None)  # the practice's group
+    quality = [fresh_page.entity_combo.itemData(i) for i in range(fresh_page.entity_combo.count())]
+    pi = []
+    for i in range(picker.combo.count()):
+        picker.combo.setCurrentIndex(i)
+        pi.append(picker.entity())
+    assert quality == pi
+    assert [(k.tin, k.npi) for k in quality] == [
+        ("123456789", None),
+        ("123456789", NPI_1),
+        ("123456789", NPI_2),
+        ("987654321", None),  # stored (e.g. by an import): listed after the practice's own
+    ]

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.widgets.common import format_tin, set_role, title_label
+from desktop_app.gui.widgets.entities import entity_choices
 from desktop_app.quality import (
     ENTRY_METHODS,
     FIELD_LABELS,
@@ -841,18 +842,12 @@ class QualityPage(Page):
         self.entity_combo.blockSignals(True)
         self.entity_combo.clear()
         if ws is not None:
-            practice = ws.practice()
-            year = self.ctx.year
-            entities = ws.reporting_entities(year)
-            keys: list[EntityKey] = [EntityKey(year, e.tin, e.npi) for e in entities]
-            if practice is not None and not any(k.npi is None for k in keys):
-                keys.insert(0, EntityKey(year, practice.tin, None))
-            names = {c.npi: c.full_name for c in ws.clinicians()}
-            for k in keys:
+            for choice in entity_choices(ws, self.ctx.year):
+                k = choice.key
                 if k.npi is None:
                     label = f"Group – TIN {format_tin(k.tin)}"
                 else:
-                    label = f"{names.get(k.npi, 'Clinician')} – NPI {k.npi}"
+                    label = f"{choice.name} – NPI {k.npi}"
                 self.entity_combo.addItem(label, k)
             for i in range(self.entity_combo.count()):
                 if self.entity_combo.itemData(i) == previous:

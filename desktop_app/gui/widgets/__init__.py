@@ -1,1 +1,1 @@
-"""Reusable widgets: the practice form and the clinicians list (wizard and Practice page)."""
+"""Reusable widgets: the practice form, the clinicians list and the entity choices of the pages."""
