@@ -274,6 +274,11 @@ def preview_import(ws: Workspace, imported: ImportedFile) -> ImportPreview:
         )
     entities = ws.reporting_entities(imported.year)
     existing = next((e for e in entities if e.tin == imported.tin and e.npi == imported.npi), None)
+    held = stored_values(ws, entity)
+    if existing is None and held:
+        # Data was entered for the entity without a stored reporting entity row: it
+        # exists already, as traditional MIPS (what exporting assumes without a row).
+        existing = ReportingEntity(year=imported.year, tin=imported.tin, npi=imported.npi)
     programs = {s.program_name for s in imported.submission.measurement_sets}
     if existing is None:
         option = next((p for p in programs if p != "mips"), "mips")
@@ -300,8 +305,7 @@ def preview_import(ws: Workspace, imported: ImportedFile) -> ImportPreview:
         preview.blocked = reason
         return preview
     current = {
-        (v.category, v.submission_method, v.program_name, v.measure_id): v.value
-        for v in stored_values(ws, entity)
+        (v.category, v.submission_method, v.program_name, v.measure_id): v.value for v in held
     }
     titles = {(m.category, m.measure_id): m.title for m in imported.measures}
     file_pi_methods = {s.submission_method for s in imported.submission.sets("pi")}

@@ -127,8 +127,7 @@ def test_conflicts_need_a_choice_and_pi_conflicts_warn(dialog, qtbot, ctx, tmp_p
     for box in boxes:
         choice = "keep" if "PI" in box.title() or "Promoting" in box.title() else "replace"
         box.findChild(QRadioButton, choice).setChecked(True)
-    assert not dialog.import_button.isEnabled()  # the reporting entity is new: asked first
-    dialog.create_check.setChecked(True)
+    assert dialog.import_button.isEnabled()  # the entity already holds data: nothing to create
     assert dialog.import_button.isEnabled()
     dialog.import_button.click()
     values = {
