@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.attestation.entity import check_entry_allowed, entity_facts, status_label
 from desktop_app.attestation.errors import AttestationError
-from desktop_app.attestation.pi import set_fields
+from desktop_app.attestation.pi import SetKey, _fields_of, _target, entry_set, set_fields
 from desktop_app.attestation.tables import IA_DATES_TABLE, ensure_tables
 from desktop_app.reporting import (
     EntityKey,
@@ -138,27 +138,46 @@ class IaDone:
     end: dt.date | None
 
 
-def ia_entry(ws: Workspace, entity: EntityKey) -> dict[str, IaDone]:
-    """Completed activities (stored Yes) with their own dates."""
-    ensure_tables(ws)
-    done = [
-        v.measure_id
-        for v in stored_values(ws, entity, "ia")
-        if v.submission_method == "registry" and v.program_name == "mips" and v.value is True
-    ]
+def _dated(ws: Workspace, entity: EntityKey) -> dict[str, tuple[dt.date | None, dt.date | None]]:
     rows = ws.db.execute(
         f'SELECT measure_id, start, "end" FROM {IA_DATES_TABLE} '  # noqa: S608
         "WHERE year = ? AND tin = ? AND npi = ?",
         [entity.year, entity.tin, entity.npi or ""],
     ).fetchall()
-    dates = {
+    return {
         r[0]: (
             dt.date.fromisoformat(r[1]) if r[1] else None,
             dt.date.fromisoformat(r[2]) if r[2] else None,
         )
         for r in rows
     }
-    return {mid: IaDone(mid, *dates.get(mid, (None, None))) for mid in done}
+
+
+def ia_entry(ws: Workspace, entity: EntityKey) -> dict[str, IaDone]:
+    """Completed activities (stored Yes, from any IA set) with their own dates.
+
+    An activity never entered here (imported from a file, which carries only the
+    set's period) is taken as performed over its set's stored period, so the category
+    period derived from the activities still covers it.
+    """
+    ensure_tables(ws)
+    done: dict[str, SetKey] = {}
+    for v in stored_values(ws, entity, "ia"):
+        if v.value is True:
+            done.setdefault(v.measure_id, (v.submission_method, v.program_name))
+    dates = _dated(ws, entity)
+    periods: dict[SetKey, tuple[dt.date | None, dt.date | None]] = {}
+    out: dict[str, IaDone] = {}
+    for mid, key in done.items():
+        if mid in dates:  # entered here: its own dates (none for an activity that needs none)
+            start, end = dates[mid]
+        else:
+            if key not in periods:
+                _, p_start, p_end = _fields_of(ws, entity, "ia", key)
+                periods[key] = (p_start, p_end)
+            start, end = periods[key]
+        out[mid] = IaDone(mid, start, end)
+    return out
 
 
 def activity_dates_problem(
@@ -210,10 +229,57 @@ def _store(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def update_ia_period(ws: Workspace, entity: EntityKey) -> None:
+    """Set the IA set's period to the first start and the last end of its activities."""
     start, end = ia_period(ia_entry(ws, entity))
     current = set_fields(ws, entity, "ia")
     if current[1:] != (start, end):
-        _store(save_set_fields, ws, entity, "ia", performance_start=start, performance_end=end)
+        _store(
+            save_set_fields,
+            ws,
+            entity,
+            "ia",
+            **_target(entry_set(ws, entity, "ia")),
+            performance_start=start,
+            performance_end=end,
+        )
+
+
+def _keep_implied_dates(ws: Workspace, entity: EntityKey, done: dict[str, IaDone]) -> None:
+    """Store, on each activity without dates of its own, the set period it is taken as
+    performed over (see :func:`ia_entry`), before an edit changes that period."""
+    dated = _dated(ws, entity)
+    for mid, d in done.items():
+        if mid in dated or (d.start is None and d.end is None):
+            continue
+        _write_dates(ws, entity, mid, d.start, d.end)
+        ws.audit(
+            IA_DATES_TABLE,
+            f"{entity.year}/{entity.tin}/{entity.npi or '-'}/{mid}",
+            "update",
+            None,
+            {
+                "start": d.start.isoformat() if d.start else None,
+                "end": d.end.isoformat() if d.end else None,
+            },
+        )
+
+
+def _write_dates(
+    ws: Workspace, entity: EntityKey, measure_id: str, start: dt.date | None, end: dt.date | None
+) -> None:
+    ws.db.execute(
+        f'INSERT INTO {IA_DATES_TABLE} (year, tin, npi, measure_id, start, "end") '  # noqa: S608
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year, tin, npi, measure_id) DO UPDATE "
+        'SET start = excluded.start, "end" = excluded."end"',
+        [
+            entity.year,
+            entity.tin,
+            entity.npi or "",
+            measure_id,
+            start.isoformat() if start else None,
+            end.isoformat() if end else None,
+        ],
+    )
 
 
 def set_ia_activity(
@@ -241,22 +307,29 @@ def set_ia_activity(
         problem = activity_dates_problem(measure_id, start, end, entity.year)
         if problem:
             raise AttestationError(problem)
+    target = _target(entry_set(ws, entity, "ia"))
     with ws.write(IA_DATES_TABLE) as db:
-        before = ia_entry(ws, entity).get(measure_id)
+        entry = ia_entry(ws, entity)
+        before = entry.get(measure_id)
+        _keep_implied_dates(ws, entity, entry)
         if completed:
-            _store(save_value, ws, entity, "ia", measure_id, True)
-            db.execute(
-                f'INSERT INTO {IA_DATES_TABLE} (year, tin, npi, measure_id, start, "end") '  # noqa: S608
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year, tin, npi, measure_id) DO UPDATE "
-                'SET start = excluded.start, "end" = excluded."end"',
-                [*key, start.isoformat() if start else None, end.isoformat() if end else None],
-            )
+            _store(save_value, ws, entity, "ia", measure_id, True, **target)
+            _write_dates(ws, entity, measure_id, start, end)
             after: dict[str, Any] | None = {
                 "start": start.isoformat() if start else None,
                 "end": end.isoformat() if end else None,
             }
         else:
-            _store(delete_value, ws, entity, "ia", measure_id)
+            for v in stored_values(ws, entity, "ia"):
+                if v.measure_id == measure_id:
+                    _store(
+                        delete_value,
+                        ws,
+                        entity,
+                        "ia",
+                        measure_id,
+                        **_target((v.submission_method, v.program_name)),
+                    )
             db.execute(
                 f"DELETE FROM {IA_DATES_TABLE} WHERE year = ? AND tin = ? AND npi = ? "  # noqa: S608
                 "AND measure_id = ?",

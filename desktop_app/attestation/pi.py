@@ -10,6 +10,7 @@ catalog. Whether an objective is complete is decided by the scoring code
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from desktop_app.attestation.tables import ensure_tables
 from desktop_app.formats.qpp_json import Proportion
 from desktop_app.reporting import (
     SETS_TABLE,
+    VALUES_TABLE,
     EntityKey,
     ReportingError,
     delete_value,
@@ -199,32 +201,112 @@ def pi_layout(
 
 
 # -------------------------------------------------------------------- entry
+SetKey = tuple[str, str]
+"""(submission method, program name) of a measurement set."""
+
+MANUAL_SET: SetKey = ("registry", "mips")
+
+SOURCE_LABELS = {
+    "electronicHealthRecord": "file upload from the EHR (QRDA III)",
+    "registry": "manual entry (registry)",
+}
+
+
+def source_label(key: SetKey) -> str:
+    """How a user knows a PI/IA set's source, e.g. "manual entry (registry)"."""
+    method, program = key
+    label = SOURCE_LABELS.get(method, method)
+    return label + (f" for {program}" if program != "mips" else "")
+
+
+def category_sets(ws: Workspace, entity: EntityKey, category: str) -> list[SetKey]:
+    """The category's measurement sets that hold data (values or set fields), in the
+    order the QPP JSON submission lists them."""
+    ensure_tables(ws)
+    params = [entity.year, entity.tin, entity.npi or "", category]
+    rows = ws.db.execute(
+        f"SELECT submission_method, program_name FROM {VALUES_TABLE} "  # noqa: S608
+        "WHERE year = ? AND tin = ? AND npi = ? AND category = ? "
+        f"UNION SELECT submission_method, program_name FROM {SETS_TABLE} "
+        "WHERE year = ? AND tin = ? AND npi = ? AND category = ? AND (cehrt_id IS NOT NULL "
+        "OR performance_start IS NOT NULL OR performance_end IS NOT NULL) "
+        "ORDER BY 1, 2",
+        [*params, *params],
+    ).fetchall()
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def entry_set(ws: Workspace, entity: EntityKey, category: str) -> SetKey:
+    """The set the entry of a category reads and edits: the entity's existing set,
+    whatever its submission method (an EHR's QRDA III import is edited in place);
+    manual entry (registry) when there is none. With several sets, the manual entry
+    set when there is one, else the first."""
+    sets = category_sets(ws, entity, category)
+    if not sets:
+        return MANUAL_SET
+    if len(sets) == 1:
+        return sets[0]
+    return MANUAL_SET if MANUAL_SET in sets else sets[0]
+
+
+def _target(key: SetKey) -> dict[str, str]:
+    return {"submission_method": key[0], "program_name": key[1]}
+
+
 @dataclass(frozen=True)
 class PiEntry:
     values: dict[str, Any]
-    """measure id -> True/False or {"numerator", "denominator"} as stored."""
+    """measure id -> True/False or {"numerator", "denominator"} as stored (with several
+    sets: every set's values, the edited set's first)."""
     cehrt_id: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    source: SetKey = MANUAL_SET
+    """The set that is shown first and that edits go to."""
+    sources: tuple[SetKey, ...] = ()
+    """Every PI set holding data (more than one: mixed sources)."""
+    conflicts: tuple[str, ...] = ()
+    """Measures reported by several sets with different values (PI then scores 0)."""
 
     @property
     def empty(self) -> bool:
         return not self.values and not self.cehrt_id and not self.start and not self.end
 
+    @property
+    def mixed(self) -> bool:
+        return len(self.sources) > 1
 
-def set_fields(
-    ws: Workspace, entity: EntityKey, category: str
+    @property
+    def sources_text(self) -> str:
+        """What the page says about the sources: empty for a single set."""
+        if not self.mixed:
+            return ""
+        names = " and ".join(source_label(k) for k in self.sources)
+        text = (
+            f"Promoting Interoperability data comes from {len(self.sources)} sources: {names}. "
+            f"Values of both are shown; your edits go to the {source_label(self.source)}."
+        )
+        if self.conflicts:
+            text += (
+                " They disagree on "
+                + ", ".join(self.conflicts)
+                + ": CMS scores Promoting Interoperability 0 when a measure is sent with "
+                "different values. Make the values agree, or keep one source (re-import the "
+                "file with Replace)."
+            )
+        else:
+            text += " They don't disagree on any measure, so CMS merges them."
+        return text
+
+
+def _fields_of(
+    ws: Workspace, entity: EntityKey, category: str, key: SetKey
 ) -> tuple[str | None, dt.date | None, dt.date | None]:
-    """CEHRT ID, performance start and end stored for a category's registry set.
-
-    (Read here because desktop_app.reporting has no getter for set fields yet.)
-    """
-    ensure_tables(ws)
     row = ws.db.execute(
         f"SELECT cehrt_id, performance_start, performance_end FROM {SETS_TABLE} "  # noqa: S608
-        "WHERE year = ? AND tin = ? AND npi = ? AND category = ? AND submission_method = "
-        "'registry' AND program_name = 'mips'",
-        [entity.year, entity.tin, entity.npi or "", category],
+        "WHERE year = ? AND tin = ? AND npi = ? AND category = ? AND submission_method = ? "
+        "AND program_name = ?",
+        [entity.year, entity.tin, entity.npi or "", category, *key],
     ).fetchone()
     if row is None:
         return None, None, None
@@ -235,15 +317,44 @@ def set_fields(
     )
 
 
+def set_fields(
+    ws: Workspace, entity: EntityKey, category: str
+) -> tuple[str | None, dt.date | None, dt.date | None]:
+    """CEHRT ID, performance start and end stored for the category's entry set
+    (:func:`entry_set`).
+
+    (Read here because desktop_app.reporting has no getter for set fields yet.)
+    """
+    ensure_tables(ws)
+    return _fields_of(ws, entity, category, entry_set(ws, entity, category))
+
+
 def pi_entry(ws: Workspace, entity: EntityKey) -> PiEntry:
     ensure_tables(ws)
-    values = {
-        v.measure_id: v.value
-        for v in stored_values(ws, entity, "pi")
-        if v.submission_method == "registry" and v.program_name == "mips"
-    }
-    cehrt, start, end = set_fields(ws, entity, "pi")
-    return PiEntry(values, cehrt, start, end)
+    sets = category_sets(ws, entity, "pi")
+    target = entry_set(ws, entity, "pi")
+    order = [target, *(k for k in sets if k != target)]
+    by_set: dict[SetKey, dict[str, Any]] = {k: {} for k in order}
+    for v in stored_values(ws, entity, "pi"):
+        by_set.setdefault((v.submission_method, v.program_name), {})[v.measure_id] = v.value
+    values: dict[str, Any] = {}
+    for k in order:
+        for mid, value in by_set[k].items():
+            values.setdefault(mid, value)
+    conflicts = tuple(
+        sorted(
+            mid
+            for mid in values
+            if len({json.dumps(s[mid], sort_keys=True) for s in by_set.values() if mid in s}) > 1
+        )
+    )
+    cehrt, start, end = _fields_of(ws, entity, "pi", target)
+    for k in order[1:]:  # the merged set's fields, as scoring reads them
+        other = _fields_of(ws, entity, "pi", k)
+        cehrt = cehrt or other[0]
+        if not (start and end) and other[1] and other[2]:
+            start, end = other[1], other[2]
+    return PiEntry(values, cehrt, start, end, target, tuple(sets), conflicts)
 
 
 # ------------------------------------------------------------------- checks
@@ -546,6 +657,7 @@ def set_pi_period(
     """
     ensure_tables(ws)
     check_entry_allowed(ws, entity, "pi")
+    key = _target(entry_set(ws, entity, "pi"))
     year = entity.year
     for label, d in (("start", start), ("end", end)):
         if d is not None and d.year != year:
@@ -563,6 +675,7 @@ def set_pi_period(
         ws,
         entity,
         "pi",
+        **key,
         cehrt_id=cehrt,
         performance_start=start,
         performance_end=end,
@@ -573,6 +686,7 @@ def set_cehrt_id(ws: Workspace, entity: EntityKey, cehrt_id: str | None) -> str 
     """Save the CEHRT ID (upper-cased); an ID not of the year's format is refused with why."""
     ensure_tables(ws)
     check_entry_allowed(ws, entity, "pi")
+    key = _target(entry_set(ws, entity, "pi"))
     clean = (cehrt_id or "").strip().upper() or None
     problem = cehrt_problem(clean, entity.year)
     if problem:
@@ -583,6 +697,7 @@ def set_cehrt_id(ws: Workspace, entity: EntityKey, cehrt_id: str | None) -> str 
         ws,
         entity,
         "pi",
+        **key,
         cehrt_id=clean,
         performance_start=start,
         performance_end=end,
@@ -608,6 +723,7 @@ def set_pi_answer(ws: Workspace, entity: EntityKey, measure_id: str, answer: boo
     """Yes/No for a required attestation or a yes/no measure; None clears it."""
     ensure_tables(ws)
     check_entry_allowed(ws, entity, "pi")
+    key = _target(entry_set(ws, entity, "pi"))
     rules = load_rules(entity.year)
     rule = _rules_by_id(rules).get(measure_id)
     required = {a.measure_id for a in rules.pi.required_attestations.value}
@@ -619,11 +735,11 @@ def set_pi_answer(ws: Workspace, entity: EntityKey, measure_id: str, answer: boo
     if rule is not None and rule.kind != "yes_no":
         raise AttestationError(f"{measure_id} needs a numerator and a denominator, not Yes/No.")
     if answer is None:
-        _store(delete_value, ws, entity, "pi", measure_id)
+        _store(delete_value, ws, entity, "pi", measure_id, **key)
         return
     if rule is not None:
         _refuse_if_excluded(ws, entity, rule)
-    _store(save_value, ws, entity, "pi", measure_id, bool(answer))
+    _store(save_value, ws, entity, "pi", measure_id, bool(answer), **key)
 
 
 def _refuse_if_excluded(ws: Workspace, entity: EntityKey, rule: PiMeasureRule) -> None:
@@ -646,13 +762,14 @@ def set_pi_proportion(
     """Numerator and denominator of a proportion measure; both None clears it."""
     ensure_tables(ws)
     check_entry_allowed(ws, entity, "pi")
+    key = _target(entry_set(ws, entity, "pi"))
     rule = _rules_by_id(load_rules(entity.year)).get(measure_id)
     if rule is None or rule.kind != "proportion":
         raise AttestationError(
             f"{measure_id} is not a {entity.year} Promoting Interoperability proportion measure."
         )
     if numerator is None and denominator is None:
-        _store(delete_value, ws, entity, "pi", measure_id)
+        _store(delete_value, ws, entity, "pi", measure_id, **key)
         return
     problem = proportion_problem(numerator, denominator)
     if problem:
@@ -665,6 +782,7 @@ def set_pi_proportion(
         "pi",
         measure_id,
         {"numerator": numerator, "denominator": denominator},
+        **key,
     )
 
 
@@ -678,6 +796,7 @@ def set_pi_exclusion(
     """
     ensure_tables(ws)
     check_entry_allowed(ws, entity, "pi")
+    key = _target(entry_set(ws, entity, "pi"))
     rules = load_rules(entity.year)
     rule = _rules_by_id(rules).get(measure_id)
     if rule is None or not rule.exclusions:
@@ -691,14 +810,14 @@ def set_pi_exclusion(
     with ws.write(""):
         for ex in rule.exclusions:
             if ex != exclusion_id and ex in values:
-                _store(delete_value, ws, entity, "pi", ex)
+                _store(delete_value, ws, entity, "pi", ex, **key)
         if exclusion_id is not None:
             if measure_id in values:
-                _store(delete_value, ws, entity, "pi", measure_id)
+                _store(delete_value, ws, entity, "pi", measure_id, **key)
             for level in rule.active_engagement:
                 if level in values:
-                    _store(delete_value, ws, entity, "pi", level)
-            _store(save_value, ws, entity, "pi", exclusion_id, True)
+                    _store(delete_value, ws, entity, "pi", level, **key)
+            _store(save_value, ws, entity, "pi", exclusion_id, True, **key)
 
 
 def set_pi_engagement(
@@ -707,6 +826,7 @@ def set_pi_engagement(
     """Choose the active engagement level (…_PRE or …_PROD) of a public health measure."""
     ensure_tables(ws)
     check_entry_allowed(ws, entity, "pi")
+    key = _target(entry_set(ws, entity, "pi"))
     rule = _rules_by_id(load_rules(entity.year)).get(measure_id)
     if rule is None or not rule.active_engagement:
         raise AttestationError(f"{measure_id} has no active engagement levels in {entity.year}.")
@@ -719,17 +839,26 @@ def set_pi_engagement(
     with ws.write(""):
         for level in rule.active_engagement:
             if level != level_id and level in values:
-                _store(delete_value, ws, entity, "pi", level)
+                _store(delete_value, ws, entity, "pi", level, **key)
         if level_id is not None:
-            _store(save_value, ws, entity, "pi", level_id, True)
+            _store(save_value, ws, entity, "pi", level_id, True, **key)
 
 
 def clear_pi_entry(ws: Workspace, entity: EntityKey) -> None:
-    """Delete every PI value and set field of the entity (the QPP 'Delete' of a manual entry)."""
+    """Delete every PI value and set field of the entity, from every source (the QPP
+    'Delete' of an entry)."""
     ensure_tables(ws)
-    entry = pi_entry(ws, entity)
+    sets = category_sets(ws, entity, "pi")
     with ws.write(""):
-        for mid in entry.values:
-            _store(delete_value, ws, entity, "pi", mid)
-        if entry.cehrt_id or entry.start or entry.end:
-            _store(save_set_fields, ws, entity, "pi")
+        for v in stored_values(ws, entity, "pi"):
+            _store(
+                delete_value,
+                ws,
+                entity,
+                "pi",
+                v.measure_id,
+                **_target((v.submission_method, v.program_name)),
+            )
+        for k in sets:
+            if any(_fields_of(ws, entity, "pi", k)):
+                _store(save_set_fields, ws, entity, "pi", **_target(k))

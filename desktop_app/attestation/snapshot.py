@@ -14,9 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.attestation.entity import entity_facts, set_entity_flags
 from desktop_app.attestation.ia import ia_entry, update_ia_period
-from desktop_app.attestation.pi import pi_entry
+from desktop_app.attestation.pi import _target, entry_set, pi_entry, set_fields
 from desktop_app.attestation.tables import IA_DATES_TABLE, ensure_tables
-from desktop_app.reporting import EntityKey, delete_value, save_set_fields, save_value
+from desktop_app.reporting import (
+    EntityKey,
+    delete_value,
+    save_set_fields,
+    save_value,
+    stored_values,
+)
 
 if TYPE_CHECKING:
     from desktop_app.store import Workspace
@@ -48,7 +54,7 @@ def take_snapshot(ws: Workspace, entity: EntityKey) -> Snapshot:
     return Snapshot(
         entity,
         dict(pi.values),
-        (pi.cehrt_id, pi.start, pi.end),
+        set_fields(ws, entity, "pi"),  # the edited set's own fields, not merged ones
         {k: (v.start, v.end) for k, v in ia.items()},
         (facts.apm_participant, facts.pi_hardship),
     )
@@ -59,20 +65,29 @@ def restore_snapshot(ws: Workspace, snap: Snapshot) -> None:
     ensure_tables(ws)
     entity = snap.entity
     now = take_snapshot(ws, entity)
+    # Edits went to each category's entry set (an imported EHR set is edited in place).
+    pi_key = _target(entry_set(ws, entity, "pi"))
+    ia_key = _target(entry_set(ws, entity, "ia"))
     with ws.write("") as db:
         for mid in now.pi_values.keys() - snap.pi_values.keys():
-            delete_value(ws, entity, "pi", mid)
+            _delete_everywhere(ws, entity, "pi", mid)
         for mid, value in snap.pi_values.items():
             if now.pi_values.get(mid) != value:
-                save_value(ws, entity, "pi", mid, value)
+                save_value(ws, entity, "pi", mid, value, **pi_key)
         if now.pi_fields != snap.pi_fields:
             cehrt, start, end = snap.pi_fields
             save_set_fields(
-                ws, entity, "pi", cehrt_id=cehrt, performance_start=start, performance_end=end
+                ws,
+                entity,
+                "pi",
+                **pi_key,
+                cehrt_id=cehrt,
+                performance_start=start,
+                performance_end=end,
             )
         npi = entity.npi or ""
         for mid in now.ia_done.keys() - snap.ia_done.keys():
-            delete_value(ws, entity, "ia", mid)
+            _delete_everywhere(ws, entity, "ia", mid)
             db.execute(
                 f"DELETE FROM {IA_DATES_TABLE} WHERE year = ? AND tin = ? AND npi = ? "  # noqa: S608
                 "AND measure_id = ?",
@@ -85,7 +100,7 @@ def restore_snapshot(ws: Workspace, snap: Snapshot) -> None:
             if now.ia_done.get(mid) == (start, end):
                 continue
             if mid not in now.ia_done:
-                save_value(ws, entity, "ia", mid, True)
+                save_value(ws, entity, "ia", mid, True, **ia_key)
             db.execute(
                 f'INSERT INTO {IA_DATES_TABLE} (year, tin, npi, measure_id, start, "end") '  # noqa: S608
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year, tin, npi, measure_id) DO UPDATE "
@@ -113,3 +128,17 @@ def restore_snapshot(ws: Workspace, snap: Snapshot) -> None:
             update_ia_period(ws, entity)
         if now.flags != snap.flags:
             set_entity_flags(ws, entity, apm_participant=snap.flags[0], pi_hardship=snap.flags[1])
+
+
+def _delete_everywhere(ws: Workspace, entity: EntityKey, category: str, measure_id: str) -> None:
+    """Remove a measure's value from every set of the category that holds it."""
+    for v in stored_values(ws, entity, category):  # type: ignore[arg-type]
+        if v.measure_id == measure_id:
+            delete_value(
+                ws,
+                entity,
+                v.category,
+                measure_id,
+                submission_method=v.submission_method,
+                program_name=v.program_name,
+            )

@@ -201,3 +201,40 @@ def test_edit_menu_undoes_and_redoes_page_edits(ctx: Any, qtbot: Any, catalog: A
     assert _done(page) == {}
     window.redo_action.trigger()
     assert "IA_BE_4" in _done(page)
+
+
+def test_activities_imported_from_an_ehr_file_show_and_keep_the_imported_period(
+    page: Any,
+) -> None:
+    """A QRDA III import stores the activities in an EHR set with only the set's period:
+    the page lists them with that period, and adding one keeps the period covering them."""
+    from desktop_app.reporting import save_set_fields, save_value
+
+    ws, entity, ehr = page.ctx.workspace, EntityKey(2025, TIN), "electronicHealthRecord"
+    for mid in ("IA_EPA_3", "IA_CC_10"):
+        save_value(ws, entity, "ia", mid, True, submission_method=ehr)
+    save_set_fields(
+        ws,
+        entity,
+        "ia",
+        submission_method=ehr,
+        performance_start=dt.date(2025, 2, 1),
+        performance_end=dt.date(2025, 5, 31),
+    )
+    page.refresh()
+    assert page.progress_label.text() == "2 / 2 activities completed"
+    assert "02/01/2025 – 05/31/2025" in page.period_label.text()
+    page.select("IA_EPA_3")
+    assert page.completed.isChecked() and page.start_edit.date() == QDate(2025, 2, 1)
+    page.select("IA_BE_4")
+    page.completed.setChecked(True)
+    page.start_edit.setDate(QDate(2025, 9, 1))
+    page.end_edit.setDate(QDate(2025, 11, 30))
+    page.end_edit.editingFinished.emit()
+    assert "02/01/2025 – 11/30/2025" in page.period_label.text()
+    assert att.category_sets(ws, entity, "ia") == [(ehr, "mips")]
+    ia = att.build_pi_ia_submission(ws, entity).sets("ia")[0]
+    assert (ia.performance_start, ia.performance_end) == (
+        dt.date(2025, 2, 1),
+        dt.date(2025, 11, 30),
+    )

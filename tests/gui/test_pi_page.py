@@ -348,3 +348,66 @@ def test_year_without_program_data_is_locked(page: Any) -> None:
     assert not page.locked.isVisible()
     assert "latest possible start date is 07/05/2024" in page.period_hint.text()
     assert "XX15CXXXXXXXXXX for 2024" in page.cehrt_hint.text()
+
+
+FULL_PI_2025 = {
+    "PI_PPHI_1": True,
+    "PI_PPHI_2": True,
+    "PI_ONCDIR_1": True,
+    "PI_INFBLO_1": True,
+    "PI_EP_1": {"numerator": 90, "denominator": 100},
+    "PI_EP_2": True,
+    "PI_HIE_5": True,
+    "PI_PEA_1": {"numerator": 600, "denominator": 800},
+    "PI_PHCDRR_1": True,
+    "PI_PHCDRR_1_PROD": True,
+    "PI_PHCDRR_3": True,
+    "PI_PHCDRR_3_PRE": True,
+}
+
+
+def _ehr_pi(ws: Any, values: dict[str, Any]) -> None:
+    """PI as a QRDA III import from the EHR stores it."""
+    from desktop_app.reporting import save_set_fields, save_value
+
+    ehr = "electronicHealthRecord"
+    for mid, value in values.items():
+        save_value(ws, GROUP, "pi", mid, value, submission_method=ehr)
+    save_set_fields(
+        ws,
+        GROUP,
+        "pi",
+        submission_method=ehr,
+        cehrt_id="0015C1234567890",
+        performance_start=dt.date(2025, 4, 1),
+        performance_end=dt.date(2025, 12, 31),
+    )
+
+
+def test_pi_imported_from_the_ehr_is_shown_and_edited_in_place(page: Any, qtbot: Any) -> None:
+    ws = page.ctx.workspace
+    _ehr_pi(ws, FULL_PI_2025)
+    page.refresh()
+    assert page.progress_label.text() == "6 / 6 objectives completed"
+    assert page.cehrt_edit.text() == "0015C1234567890"
+    assert page.start_edit.date() == QDate(2025, 4, 1)
+    assert page.sources_label.isVisible()
+    assert "file upload from the EHR (QRDA III)" in page.sources_label.text()
+    click(page, qtbot, page.boxes["PI_PPHI_1"].no)
+    assert _values(page)["PI_PPHI_1"] is False
+    assert att.category_sets(ws, GROUP, "pi") == [("electronicHealthRecord", "mips")]
+
+
+def test_pi_from_two_sources_says_so_and_names_the_conflicts(page: Any) -> None:
+    from desktop_app.reporting import save_value
+
+    ws = page.ctx.workspace
+    _ehr_pi(ws, {"PI_PPHI_1": True, "PI_HIE_5": True})
+    save_value(ws, GROUP, "pi", "PI_PPHI_1", False)  # manual entry disagrees
+    save_value(ws, GROUP, "pi", "PI_EP_1", {"numerator": 9, "denominator": 10})
+    page.refresh()
+    text = page.sources_label.text()
+    assert page.sources_label.isVisible()
+    assert "2 sources" in text and "manual entry (registry)" in text
+    assert "file upload from the EHR (QRDA III)" in text and "PI_PPHI_1" in text
+    assert {"PI_HIE_5", "PI_EP_1", "PI_PPHI_1"} <= set(_values(page))

@@ -52,6 +52,7 @@ from desktop_app.gui.context import AppContext
 from desktop_app.gui.pages.base import Page, scroll_body
 from desktop_app.gui.undo import EvidenceCommand, record_edit, undo_stack
 from desktop_app.gui.widgets.common import format_tin, set_role, show_error, title_label
+from desktop_app.gui.widgets.entities import entity_choices
 from desktop_app.reporting import EntityKey
 from desktop_app.rules import RulesError, load_rules
 
@@ -177,18 +178,18 @@ class EntityPicker(QWidget):
         self.combo.clear()
         practice = ws.practice() if ws is not None else None
         if practice is not None and ws is not None:
-            self.combo.addItem(
-                f"{practice.name} — group (TIN {format_tin(practice.tin)})", ("", practice.tin)
-            )
-            for c in ws.clinicians():
-                self.combo.addItem(
-                    f"{c.full_name} — individual (TIN/NPI {practice.tin}/{c.npi})",
-                    (c.npi, practice.tin),
-                )
+            for choice in entity_choices(ws, self.ctx.year):
+                key = choice.key
+                if key.npi is None:
+                    label = f"{choice.name} — group (TIN {format_tin(key.tin)})"
+                else:
+                    label = f"{choice.name} — individual (TIN/NPI {key.tin}/{key.npi})"
+                self.combo.addItem(label, (key.npi or "", key.tin))
             wanted = self.ctx.property(ENTITY_PROPERTY) or ""
             for i in range(self.combo.count()):
                 if self.combo.itemData(i)[0] == wanted:
                     self.combo.setCurrentIndex(i)
+                    break  # the practice's own entity comes first
         self.combo.blockSignals(False)
 
     def _picked(self) -> None:
@@ -791,6 +792,10 @@ class PiPage(Page):
         self.score_reason = wrapped("", "hint", "scoreReason")
         sm.addWidget(self.score_reason, 2, 0, 1, 2)
         self.body.addWidget(self.summary)
+        # where the data comes from: an imported EHR file, or several sources at once
+        self.sources_label = wrapped("", name="sourcesLabel")
+        self.sources_label.setVisible(False)
+        self.body.addWidget(self.sources_label)
         self.message = wrapped("", "error", "pageMessage")
         self.message.setVisible(False)
         self.body.addWidget(self.message)
@@ -1116,6 +1121,7 @@ class PiPage(Page):
 
         entry = att.pi_entry(ws, entity)
         self.values = entry.values
+        self._show_sources(entry)
         issues = att.pi_issues(entry, year, rules)
         progress = att.pi_progress(entry, year, rules, self.ctx.catalog)
         self.progress_label.setText(progress.text)
@@ -1208,6 +1214,21 @@ class PiPage(Page):
         self._update_undo()
 
     _stored_cehrt: str | None = None
+
+    def _show_sources(self, entry: att.PiEntry) -> None:
+        if entry.mixed:
+            text = entry.sources_text
+            set_role(self.sources_label, "error" if entry.conflicts else "hint")
+        elif entry.sources and entry.source != ("registry", "mips"):
+            text = (
+                f"This data came from a {att.source_label(entry.source)}. Your edits here "
+                "change that data; it stays one set of Promoting Interoperability data."
+            )
+            set_role(self.sources_label, "hint")
+        else:
+            text = ""
+        self.sources_label.setText(text)
+        self.sources_label.setVisible(bool(text))
 
     def _set_enabled(self, enabled: bool) -> None:
         self._enabled = enabled
