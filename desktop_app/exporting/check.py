@@ -441,25 +441,73 @@ def _check_quality_value(
 
 
 # --------------------------------------------------------------------------- PI
+_PI_METHOD_NAMES = {
+    "electronicHealthRecord": "file upload from the EHR (QRDA III)",
+    "registry": "manual entry (registry)",
+}
+
+
+def _pi_source(mset: MeasurementSet) -> str:
+    return _PI_METHOD_NAMES.get(mset.submission_method, mset.submission_method) + (
+        f" for {mset.program_name}" if mset.program_name != "mips" else ""
+    )
+
+
+def _pi_value_text(value: object) -> str:
+    if isinstance(value, Proportion):
+        return f"{value.numerator}/{value.denominator}"
+    return "Yes" if value is True else "No" if value is False else str(value)
+
+
+def _check_pi_sources(sets: list[MeasurementSet], report: CheckReport) -> None:
+    """Several PI sets: an error per measure they disagree on (CMS scores PI 0, the
+    scorer's rule in ``merge_pi_sets``), else a warning that they are merged."""
+    from desktop_app.scoring.pi import merge_pi_sets
+
+    merged = merge_pi_sets(sets)
+    sources = ", ".join(_pi_source(s) for s in sets)
+    conflicting = [
+        m.measure_id
+        for m in merged.set.measurements
+        if any(c.startswith(f"{m.measure_id} ") for c in merged.conflicts)
+    ]
+    for mid in conflicting:
+        values = "; ".join(
+            f"{_pi_value_text(m.value)} in the {_pi_source(s)}"
+            for s in sets
+            for m in s.measurements
+            if m.measure_id == mid
+        )
+        report.add(
+            "error",
+            "PI_CONFLICTING_SOURCES",
+            f"Promoting Interoperability data comes from {len(sets)} sources ({sources}) that "
+            f"disagree on {mid}: {values}. CMS scores Promoting Interoperability 0 when a "
+            "measure is sent with different values: make them agree, or keep one source.",
+            "pi",
+            mid,
+        )
+    if not conflicting:
+        report.add(
+            "warning",
+            "PI_SOURCES_MERGED",
+            f"Promoting Interoperability data comes from {len(sets)} sources ({sources}). "
+            "They don't disagree on any measure, so CMS merges them; check that this is "
+            "intended.",
+            "pi",
+        )
+
+
 def _check_pi(sub: Submission, rules: ProgramRules, report: CheckReport) -> None:
-    from desktop_app.scoring.pi import check_cehrt_id, check_period
+    from desktop_app.scoring.pi import check_cehrt_id, check_period, merge_pi_sets
 
     sets = sub.sets("pi")
     if not sets:
         return
     if len(sets) > 1:
-        sources = ", ".join(
-            f"{_METHOD_NAMES.get(s.submission_method, s.submission_method)}"
-            + (f" for {s.program_name}" if s.program_name != "mips" else "")
-            for s in sets
-        )
-        report.add(
-            "error",
-            "PI_CONFLICTING_SOURCES",
-            f"Promoting Interoperability data comes from {len(sets)} sources ({sources}). "
-            "CMS scores conflicting PI data as 0: keep one set of PI data.",
-            "pi",
-        )
+        _check_pi_sources(sets, report)
+        # The rest is checked on the merged data, as CMS (and the scorer) reads it.
+        sets = [merge_pi_sets(sets).set]
     for mset in sets:
         problem = check_cehrt_id(mset.cehrt_id, rules)
         if problem:

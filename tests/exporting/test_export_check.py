@@ -13,6 +13,7 @@ from export_data import (
     add_group_data,
     add_individual_data,
     add_pi,
+    full_pi,
     make_npi,
     single,
 )
@@ -194,9 +195,67 @@ def test_pi_without_cehrt_id_or_with_a_short_period_is_an_error(
 def test_conflicting_pi_sources_are_an_error(ws: Workspace, catalog: Catalog) -> None:
     entity = add_group_data(ws)
     add_pi(ws, entity, method="electronicHealthRecord")
+    ehr = "electronicHealthRecord"
+    save_value(
+        ws, entity, "pi", "PI_EP_1", {"numerator": 80, "denominator": 100}, submission_method=ehr
+    )
     problem = find(check_entity(ws, entity, catalog), "PI_CONFLICTING_SOURCES")
     assert (problem.severity, problem.step) == ("error", "pi")
     assert "2 sources" in problem.message
+
+
+def test_each_conflicting_pi_measure_is_an_error_naming_it_and_its_sources(
+    ws: Workspace, catalog: Catalog
+) -> None:
+    entity = add_group_data(ws)
+    add_pi(ws, entity, method="electronicHealthRecord")
+    ehr = "electronicHealthRecord"
+    save_value(
+        ws, entity, "pi", "PI_EP_1", {"numerator": 80, "denominator": 100}, submission_method=ehr
+    )
+    save_value(ws, entity, "pi", "PI_HIE_5", False, submission_method=ehr)
+    report = check_entity(ws, entity, catalog)
+    conflicts = [p for p in report.problems if p.code == "PI_CONFLICTING_SOURCES"]
+    assert {(p.severity, p.measure_id) for p in conflicts} == {
+        ("error", "PI_EP_1"),
+        ("error", "PI_HIE_5"),
+    }
+    ep = next(p for p in conflicts if p.measure_id == "PI_EP_1")
+    assert "file upload from the EHR (QRDA III)" in ep.message
+    assert "manual entry (registry)" in ep.message
+    assert "80/100" in ep.message and "90/100" in ep.message
+    assert "eCQM" not in ep.message and "MIPS CQM" not in ep.message
+    assert not report.ok
+
+
+def test_pi_from_two_sources_that_agree_is_a_warning_not_an_error(
+    ws: Workspace, catalog: Catalog
+) -> None:
+    entity = add_group_data(ws)
+    add_pi(ws, entity, method="electronicHealthRecord")  # the same values as the registry set
+    report = check_entity(ws, entity, catalog)
+    assert "PI_CONFLICTING_SOURCES" not in codes(report)
+    problem = find(report, "PI_SOURCES_MERGED")
+    assert (problem.severity, problem.step) == ("warning", "pi")
+    assert "2 sources" in problem.message
+    assert "file upload from the EHR (QRDA III)" in problem.message
+    assert "manual entry (registry)" in problem.message
+    assert report.ok
+
+
+def test_pi_split_over_two_sources_is_checked_as_one_merged_set(
+    ws: Workspace, catalog: Catalog
+) -> None:
+    """Each set alone lacks required parts; merged (as CMS scores them) nothing is missing."""
+    entity = add_group_data(ws)
+    ehr = "electronicHealthRecord"
+    for mid in ("PI_PEA_1", "PI_PHCDRR_1", "PI_PHCDRR_1_PROD", "PI_PHCDRR_3", "PI_PHCDRR_3_PRE"):
+        delete_value(ws, entity, "pi", mid)
+        save_value(ws, entity, "pi", mid, full_pi()[mid], submission_method=ehr)
+    report = check_entity(ws, entity, catalog)
+    assert "PI_REQUIRED_MISSING" not in codes(report)
+    assert "PI_SOURCES_MERGED" in codes(report, "warning")
+    assert report.ok
 
 
 def test_opt_in_eligible_entity_needs_a_confirmed_election(ws: Workspace, catalog: Catalog) -> None:

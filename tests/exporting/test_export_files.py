@@ -313,8 +313,23 @@ def test_single_export_failure_keeps_the_previous_file(
 def test_pi_from_two_sources_blocks_export(ws: Workspace, catalog: Catalog, tmp_path: Path) -> None:
     entity = add_group_data(ws)
     add_pi(ws, entity, method="electronicHealthRecord")
+    save_value(ws, entity, "pi", "PI_PPHI_1", False, submission_method="electronicHealthRecord")
     with pytest.raises(ExportBlocked, match="2 sources"):
         export_entity(ws, entity, "qpp-json", catalog, tmp_path / "g.json")
+
+
+def test_pi_from_two_sources_that_agree_is_exported(
+    ws: Workspace, catalog: Catalog, tmp_path: Path
+) -> None:
+    entity = add_group_data(ws)
+    add_pi(ws, entity, method="electronicHealthRecord")
+    result = export_entity(ws, entity, "qpp-json", catalog, tmp_path / "g.json")
+    assert result.path.exists()
+    sent = json.loads(result.path.read_text())
+    methods = sorted(
+        s["submissionMethod"] for s in sent["measurementSets"] if s["category"] == "pi"
+    )
+    assert methods == ["electronicHealthRecord", "registry"]
 
 
 def test_export_all_qrda3_skips_an_entity_it_cannot_carry_and_says_why(
