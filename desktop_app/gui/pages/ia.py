@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,9 +32,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app import attestation as att
 from desktop_app.gui.context import AppContext
-from desktop_app.gui.pages.base import Page
 from desktop_app.gui.pages.pi import (
-    WATCHED_TABLES,
+    AttestationPage,
     EntityPicker,
     EvidenceDialog,
     date_of,
@@ -49,7 +46,6 @@ from desktop_app.gui.pages.pi import (
 )
 from desktop_app.gui.undo import record_edit, undo_stack
 from desktop_app.gui.widgets.common import show_error, title_label
-from desktop_app.reporting import EntityKey
 from desktop_app.rules import RulesError, load_rules
 
 ALL = ""
@@ -61,7 +57,7 @@ def _fmt(x: float | None) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-class IaPage(Page):
+class IaPage(AttestationPage):
     key = "ia"
     title = "Improvement Activities"
 
@@ -244,31 +240,6 @@ class IaPage(Page):
         ctx.catalog_changed.connect(self._reload_catalog)
 
     # -- helpers ---------------------------------------------------------------------
-    def ws(self) -> Any:
-        return self.ctx.workspace
-
-    def entity(self) -> EntityKey:
-        e = self.picker.entity()
-        assert e is not None
-        return e
-
-    def _update_undo(self, _index: int = 0) -> None:
-        stack = self._stack
-        if not shiboken6.isValid(stack) or not shiboken6.isValid(self.undo_button):
-            return  # the window is closing
-        self.undo_button.setEnabled(stack.canUndo())
-        self.redo_button.setEnabled(stack.canRedo())
-        self.undo_button.setToolTip(f"Undo {stack.undoText()}" if stack.canUndo() else "")
-        self.redo_button.setToolTip(f"Redo {stack.redoText()}" if stack.canRedo() else "")
-
-    def _data_changed(self, table: str) -> None:
-        if table in WATCHED_TABLES and self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        self.refresh()
-
     def _reload_catalog(self) -> None:
         self._activities_year = None
         self.refresh()

@@ -692,7 +692,41 @@ class MeasureBox(QFrame):
 
 
 # ------------------------------------------------------------------ the page
-class PiPage(Page):
+class AttestationPage(Page):
+    """What the PI and IA pages share: the entity picker, the undo buttons, refreshes."""
+
+    picker: EntityPicker
+    undo_button: QPushButton
+    redo_button: QPushButton
+    _stack: Any
+
+    def ws(self) -> Any:
+        return self.ctx.workspace
+
+    def entity(self) -> EntityKey:
+        e = self.picker.entity()
+        assert e is not None
+        return e
+
+    def _update_undo(self, _index: int = 0) -> None:
+        stack = self._stack
+        if not shiboken6.isValid(stack) or not shiboken6.isValid(self.undo_button):
+            return  # the window is closing
+        self.undo_button.setEnabled(stack.canUndo())
+        self.redo_button.setEnabled(stack.canRedo())
+        self.undo_button.setToolTip(f"Undo {stack.undoText()}" if stack.canUndo() else "")
+        self.redo_button.setToolTip(f"Redo {stack.redoText()}" if stack.canRedo() else "")
+
+    def _data_changed(self, table: str) -> None:
+        if table in WATCHED_TABLES and self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+
+class PiPage(AttestationPage):
     key = "pi"
     title = "Promoting Interoperability"
 
@@ -850,30 +884,6 @@ class PiPage(Page):
         ctx.catalog_changed.connect(self._rebuild_and_refresh)
 
     # -- helpers -------------------------------------------------------------------
-    def ws(self) -> Any:
-        return self.ctx.workspace
-
-    def entity(self) -> EntityKey:
-        e = self.picker.entity()
-        assert e is not None
-        return e
-
-    def _update_undo(self, _index: int = 0) -> None:
-        stack = self._stack
-        if not shiboken6.isValid(stack) or not shiboken6.isValid(self.undo_button):
-            return  # the window is closing
-        self.undo_button.setEnabled(stack.canUndo())
-        self.redo_button.setEnabled(stack.canRedo())
-        self.undo_button.setToolTip(f"Undo {stack.undoText()}" if stack.canUndo() else "")
-        self.redo_button.setToolTip(f"Redo {stack.redoText()}" if stack.canRedo() else "")
-
-    def _data_changed(self, table: str) -> None:
-        if table in WATCHED_TABLES and self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        self.refresh()
 
     def edit(
         self,
