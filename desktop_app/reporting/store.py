@@ -172,6 +172,31 @@ def _check_value(category: str, measure_id: str, value: Any) -> Any:
     return parsed.to_json_dict()
 
 
+_VALUE_WHERE = (
+    "year = ? AND tin = ? AND npi = ? AND category = ? AND submission_method = ? "
+    "AND program_name = ? AND measure_id = ?"
+)
+
+
+def _value_key(
+    entity: EntityKey,
+    category: str,
+    submission_method: str,
+    program_name: str,
+    measure_id: str,
+) -> tuple[object, ...]:
+    """The parameters of _VALUE_WHERE: one stored value of one entity."""
+    return (
+        entity.year,
+        entity.tin,
+        _npi(entity),
+        category,
+        submission_method,
+        program_name,
+        measure_id,
+    )
+
+
 def save_value(
     ws: Workspace,
     entity: EntityKey,
@@ -186,19 +211,8 @@ def save_value(
     ensure_tables(ws)
     clean = _check_value(category, measure_id, value)
     require_data_entry(ws, entity)
-    key = (
-        entity.year,
-        entity.tin,
-        _npi(entity),
-        category,
-        submission_method,
-        program_name,
-        measure_id,
-    )
-    where = (
-        "year = ? AND tin = ? AND npi = ? AND category = ? AND submission_method = ? "
-        "AND program_name = ? AND measure_id = ?"
-    )
+    key = _value_key(entity, category, submission_method, program_name, measure_id)
+    where = _VALUE_WHERE
     with ws.write(VALUES_TABLE) as db:
         row = db.execute(f"SELECT value_json FROM {VALUES_TABLE} WHERE {where}", key).fetchone()
         before = {"value": json.loads(row[0])} if row else None
@@ -234,19 +248,8 @@ def delete_value(
 ) -> bool:
     """Remove one value; False if there was none (refused only when there is one to remove)."""
     ensure_tables(ws)
-    key = (
-        entity.year,
-        entity.tin,
-        _npi(entity),
-        category,
-        submission_method,
-        program_name,
-        measure_id,
-    )
-    where = (
-        "year = ? AND tin = ? AND npi = ? AND category = ? AND submission_method = ? "
-        "AND program_name = ? AND measure_id = ?"
-    )
+    key = _value_key(entity, category, submission_method, program_name, measure_id)
+    where = _VALUE_WHERE
     with ws.write(VALUES_TABLE) as db:
         row = db.execute(f"SELECT value_json FROM {VALUES_TABLE} WHERE {where}", key).fetchone()
         if row is None:
