@@ -35,7 +35,7 @@ from desktop_app.util.files import WriteError
 
 if TYPE_CHECKING:
     from desktop_app.catalog import Catalog
-    from desktop_app.formats.qrda3.model import EcqmIds, SupplementalCount
+    from desktop_app.formats.qrda3.model import EcqmIds, PopulationSetCounts, SupplementalCount
     from desktop_app.formats.validate import ValidationReport
     from desktop_app.store import Workspace
 
@@ -196,8 +196,12 @@ def render_qrda3(
     created: datetime | None = None,
     document_seed: str | None = None,
     organization_name: str | None = None,
+    population_sets: Mapping[str, list[PopulationSetCounts]] | None = None,
 ) -> tuple[bytes, list[LeftOutMeasure]]:
     """QRDA III content through the QRDA writer, and the measures it left out.
+
+    ``population_sets``: per-population-set counts of summed single-rate eCQMs (kept
+    from an imported QRDA III file), written set by set while they add up.
 
     Raises ExportError when nothing in the submission can be written as QRDA III."""
     from desktop_app.formats.qrda3.writer import Qrda3WriteError, write_qrda3
@@ -211,6 +215,7 @@ def render_qrda3(
             created=created,
             document_seed=document_seed,
             organization_name=organization_name,
+            population_sets=population_sets,
         )
     except Qrda3WriteError as exc:
         raise NotWritable(str(exc)) from exc
@@ -258,15 +263,30 @@ def _entity_supplemental(
     """Supplemental data counts kept from the entity's imported QRDA III files, for the
     eCQMs whose counts are still those of the file."""
     from desktop_app.importing.ecqm_ids import stored_supplemental
+
+    return stored_supplemental(ws, entity, _ecqm_values(submission))
+
+
+def _ecqm_values(submission: Submission) -> dict[str, Any]:
+    """measureId -> QPP JSON value of the submission's eCQMs."""
     from desktop_app.importing.reader import value_json
 
-    values = {
+    return {
         m.measure_id: value_json(m.value)
         for s in submission.sets("quality")
         if s.submission_method == "electronicHealthRecord"
         for m in s.measurements
     }
-    return stored_supplemental(ws, entity, values)
+
+
+def _entity_population_sets(
+    ws: Workspace, entity: EntityKey, submission: Submission
+) -> dict[str, list[PopulationSetCounts]]:
+    """Per-population-set counts kept from the entity's imported QRDA III files, for the
+    summed single-rate eCQMs whose counts are still those of the file."""
+    from desktop_app.importing.ecqm_ids import stored_population_sets
+
+    return stored_population_sets(ws, entity, _ecqm_values(submission))
 
 
 def render_entity(
@@ -311,6 +331,7 @@ def render_entity(
             catalog,
             ecqm_ids=ecqm_ids,
             supplemental=_entity_supplemental(ws, entity, submission),
+            population_sets=_entity_population_sets(ws, entity, submission),
             created=created,
             document_seed=document_seed,
             organization_name=practice.name if practice is not None else None,

@@ -6,7 +6,8 @@ for a year whose data has none yet (2026) they come from:
 
 - an imported QRDA III file (the EHR's own ids, kept by :func:`save_imported_ids` in
   the import's transaction), together with the file's supplemental data counts (sex,
-  race, ethnicity, payer) for that entity;
+  race, ethnicity, payer) and, for a single-rate eCQM reported with several population
+  sets (which QPP JSON holds summed), each set's own counts, for that entity;
 - the eCQI Resource Center's list, supplied by a practice manager as CSV
   (:func:`parse_ids_csv` then :func:`save_supplied_ids`; ``mipsdesk ecqm-ids import``).
 
@@ -32,7 +33,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlite_utils import Database, Migrations
 
 from desktop_app.catalog.model import MeasureInfo
-from desktop_app.formats.qrda3.model import POPULATION_CODES, EcqmIds, SupplementalCount
+from desktop_app.formats.qrda3.model import (
+    POPULATION_CODES,
+    EcqmIds,
+    PopulationSetCounts,
+    SupplementalCount,
+)
 from desktop_app.store import register_migrations
 
 if TYPE_CHECKING:
@@ -41,6 +47,7 @@ if TYPE_CHECKING:
 
 IDS_TABLE = "ecqm_ids"
 SUPPLEMENTAL_TABLE = "ecqm_supplemental"
+POPULATION_SETS_TABLE = "ecqm_population_sets"
 MIGRATIONS = Migrations("mipsdesk.ecqm_ids")
 MAX_CSV_BYTES = 1_000_000
 
@@ -67,6 +74,21 @@ def m001_ecqm_ids(db: Database) -> None:
             measure_id TEXT NOT NULL,
             value_json TEXT NOT NULL,
             supplemental_json TEXT NOT NULL,
+            PRIMARY KEY (year, tin, npi, measure_id)
+        )"""
+    )
+
+
+@MIGRATIONS()
+def m002_population_sets(db: Database) -> None:
+    db.execute(
+        f"""CREATE TABLE {POPULATION_SETS_TABLE} (
+            year INTEGER NOT NULL,
+            tin TEXT NOT NULL,
+            npi TEXT NOT NULL DEFAULT '',
+            measure_id TEXT NOT NULL,
+            value_json TEXT NOT NULL,
+            sets_json TEXT NOT NULL,
             PRIMARY KEY (year, tin, npi, measure_id)
         )"""
     )
@@ -218,6 +240,35 @@ def stored_supplemental(
     return out
 
 
+def stored_population_sets(
+    ws: Workspace, entity: EntityKey, values: Mapping[str, Any]
+) -> dict[str, list[PopulationSetCounts]]:
+    """measureId -> each population set's counts kept from an imported file for
+    ``entity`` (single-rate eCQMs the file reported with several population sets).
+
+    ``values`` is measureId -> the entity's current eCQM value (QPP JSON); the counts
+    are given only for measures whose value is still what the file held (edited totals
+    can't be split back into the sets)."""
+    _ensure(ws)
+    rows = ws.db.execute(
+        f"SELECT measure_id, value_json, sets_json FROM {POPULATION_SETS_TABLE} "
+        "WHERE year = ? AND tin = ? AND npi = ?",
+        [entity.year, entity.tin, entity.npi or ""],
+    ).fetchall()
+    out: dict[str, list[PopulationSetCounts]] = {}
+    for measure_id, value_json, sets_json in rows:
+        if measure_id not in values or not _same_value(values[measure_id], json.loads(value_json)):
+            continue
+        out[measure_id] = [
+            PopulationSetCounts(
+                {str(k): str(v) for k, v in item["populations"].items()},
+                {str(k): int(v) for k, v in item["counts"].items()},
+            )
+            for item in json.loads(sets_json)
+        ]
+    return out
+
+
 # ---------------------------------------------------------------------------- writing
 def _upsert(
     ws: Workspace, year: int, measure_id: str, emeasure_id: str | None, ids: EcqmIds, source: str
@@ -289,15 +340,19 @@ def save_imported_ids(
     *,
     source: str,
     emeasure_ids: Mapping[str, str | None] | None = None,
+    population_sets: Mapping[str, list[PopulationSetCounts]] | None = None,
 ) -> None:
-    """Keep the ids (and, for measures in ``values``, the supplemental counts) an
-    imported QRDA III file carries. Must run inside ``ws.write`` (the import's
-    transaction); :func:`prepare` must have run before it."""
+    """Keep the ids (and, for measures in ``values``, the supplemental counts and the
+    per-population-set counts) an imported QRDA III file carries. Must run inside
+    ``ws.write`` (the import's transaction); :func:`prepare` must have run before it."""
     for measure_id, ids in sorted(ecqm_ids.items()):
         name = (emeasure_ids or {}).get(measure_id)
         _upsert(ws, entity.year, measure_id, name, ids, f"QRDA III file {source}")
         if measure_id not in values:
             continue
+        _save_population_sets(
+            ws, entity, measure_id, (population_sets or {}).get(measure_id), values, source
+        )
         pops = {p.upper() for group in ids.populations for p in group.values()}
         supp = {
             k.upper(): [{"kind": s.kind, "code": s.code, "count": s.count} for s in v]
@@ -328,6 +383,41 @@ def save_imported_ids(
             None,
             {"populations": sorted(supp), "source": source},
         )
+
+
+def _save_population_sets(
+    ws: Workspace,
+    entity: EntityKey,
+    measure_id: str,
+    sets: list[PopulationSetCounts] | None,
+    values: Mapping[str, Any],
+    source: str,
+) -> None:
+    """Keep (or, when the file has none, forget) one measure's per-set counts."""
+    key = [entity.year, entity.tin, entity.npi or "", measure_id]
+    if not sets:
+        ws.db.execute(
+            f"DELETE FROM {POPULATION_SETS_TABLE} WHERE year = ? AND tin = ? AND npi = ? "
+            "AND measure_id = ?",
+            key,
+        )
+        return
+    ws.db.execute(
+        f"INSERT OR REPLACE INTO {POPULATION_SETS_TABLE} (year, tin, npi, measure_id, "
+        "value_json, sets_json) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            *key,
+            json.dumps(values[measure_id], sort_keys=True),
+            json.dumps([s.as_dict() for s in sets], sort_keys=True),
+        ],
+    )
+    ws.audit(
+        POPULATION_SETS_TABLE,
+        f"{entity.label}/{measure_id}",
+        "replace",
+        None,
+        {"populationSets": len(sets), "source": source},
+    )
 
 
 def save_supplied_ids(ws: Workspace, year: int, rows: list[SuppliedEcqm], *, source: str) -> int:

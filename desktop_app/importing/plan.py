@@ -622,6 +622,7 @@ def apply_import(
                 holds_file_value,
                 source=Path(imported.source).name,
                 emeasure_ids=imported.emeasure_ids,
+                population_sets=imported.population_sets,
             )
         result = ApplyResult(created, added, replaced, kept, unchanged)
         ws.audit(

@@ -27,7 +27,12 @@ from desktop_app.formats.qpp_json import (
     SubmissionFormatError,
     parse_submission_text,
 )
-from desktop_app.formats.qrda3.model import EcqmIds, Qrda3Error, SupplementalCount
+from desktop_app.formats.qrda3.model import (
+    EcqmIds,
+    PopulationSetCounts,
+    Qrda3Error,
+    SupplementalCount,
+)
 from desktop_app.formats.qrda3.reader import Qrda3Document, read_qrda3
 from desktop_app.formats.qrda3.safe_xml import MAX_BYTES, UnsafeXmlError, parse_bytes, read_limited
 from desktop_app.models.years import known_performance_years
@@ -132,6 +137,9 @@ class ImportedFile:
     """QRDA III: measureId -> the version-specific ids the file carries."""
     supplemental: dict[str, list[SupplementalCount]] = field(default_factory=dict)
     """QRDA III: population id (upper case) -> the file's supplemental data counts."""
+    population_sets: dict[str, list[PopulationSetCounts]] = field(default_factory=dict)
+    """QRDA III: measureId -> each population set's counts of a single-rate eCQM the
+    file reported with several sets (QPP JSON holds their sum)."""
     emeasure_ids: dict[str, str | None] = field(default_factory=dict)
     """QRDA III: measureId -> the eCQM's CMS id (e.g. CMS122v14) in the measures data."""
 
@@ -497,6 +505,7 @@ def read_import_bytes(
             for mid in (qrda_doc.ecqm_ids if qrda_doc else {})
         },
         supplemental=dict(qrda_doc.supplemental) if qrda_doc else {},
+        population_sets=dict(qrda_doc.population_sets) if qrda_doc else {},
     )
 
 

@@ -151,6 +151,22 @@ class SupplementalCount:
     count: int
 
 
+@dataclass(frozen=True)
+class PopulationSetCounts:
+    """One population set of an eCQM as a QRDA III file reported it.
+
+    QPP JSON holds only the sum of a single-rate eCQM's population sets; these counts
+    (kept from an imported file) let QRDA III export write each set again."""
+
+    populations: dict[str, str]
+    """Population code (IPOP, DENOM, NUMER, DENEX, DENEXCEP) -> population UUID."""
+    counts: dict[str, int]
+    """Population code -> the set's aggregate count."""
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        return {"populations": dict(self.populations), "counts": dict(self.counts)}
+
+
 @dataclass
 class EcqmIds:
     """Version-specific ids an eCQM needs in QRDA III.

@@ -39,6 +39,7 @@ from desktop_app.formats.qrda3.model import (
     NS,
     EcqmIds,
     MeasureCatalog,
+    PopulationSetCounts,
     Problem,
     Qrda3Error,
     SupplementalCount,
@@ -82,6 +83,9 @@ class Qrda3Document:
     """measureId -> the eMeasureUuid and population UUIDs the file used."""
     supplemental: dict[str, list[SupplementalCount]] = field(default_factory=dict)
     """Population UUID (upper case) -> the supplemental data counts of that population."""
+    population_sets: dict[str, list[PopulationSetCounts]] = field(default_factory=dict)
+    """measureId -> each population set's own counts, for a single-rate eCQM reported
+    with several population sets (its QPP JSON value is their sum)."""
     measures: list[MeasureLine] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -174,6 +178,7 @@ class _Reader:
         self.measures: list[MeasureLine] = []
         self.ecqm_ids: dict[str, EcqmIds] = {}
         self.supplemental: dict[str, list[SupplementalCount]] = {}
+        self.population_sets: dict[str, list[PopulationSetCounts]] = {}
         self.year_supported = True
 
     # -- problems
@@ -776,6 +781,11 @@ class _Reader:
         else:
             total = {k: sum(v[k] for v in strata_values) for k in strata_values[0]}
             result = {"isEndToEndReported": True, **total}
+            if len(groups) > 1:
+                self.population_sets[info.measure_id] = [
+                    PopulationSetCounts(dict(ids), dict(group))
+                    for ids, group in zip(group_ids, groups, strict=True)
+                ]
             detail = (
                 f"eligible population {total['eligiblePopulation']}, met "
                 f"{total['performanceMet']}, not met {total['performanceNotMet']}, exclusions "
@@ -1051,6 +1061,7 @@ class _Reader:
             cehrt_id=cehrt_id,
             ecqm_ids=self.ecqm_ids,
             supplemental=self.supplemental,
+            population_sets=self.population_sets,
             measures=self.measures,
             warnings=[p for p in self.problems if p.severity != "error"],
         )

@@ -21,7 +21,10 @@ Choices where QPP JSON holds less than QRDA III needs (documented in the README)
   (value nullFlavor="UNK"; the payer, which CMS requires from its A-D groupings, as
   D "Other");
 - a single-rate eCQM that CMS defines with several population sets can't be split
-  back from QPP JSON's totals, so it is left out with that reason.
+  back from QPP JSON's totals: it is written set by set only with the caller's
+  per-set counts (``population_sets``, e.g. kept from an imported file) when they
+  belong to the measure's population ids and add up to the value's totals; otherwise
+  it is left out with that reason.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from desktop_app.formats.qrda3 import model as m
 from desktop_app.formats.qrda3.model import (
     EcqmIds,
     MeasureCatalog,
+    PopulationSetCounts,
     SupplementalCount,
     SupplementalKind,
 )
@@ -162,11 +166,13 @@ class _Writer:
         created: datetime,
         organization_name: str | None,
         software_name: str,
+        population_sets: Mapping[str, list[PopulationSetCounts]] | None = None,
     ) -> None:
         self.sub = sub
         self.catalog = catalog
         self.ecqm_ids = ecqm_ids
         self.supplemental = {k.upper(): v for k, v in supplemental.items()}
+        self.population_sets = dict(population_sets or {})
         self.ids = _Ids(seed)
         self.created = created.astimezone(UTC)
         self.organization_name = organization_name
@@ -704,6 +710,52 @@ class _Writer:
             )
         return result
 
+    def _kept_sets(
+        self, info: MeasureInfo, value: Any, ids: EcqmIds
+    ) -> tuple[EcqmIds, list[dict[str, int]]] | None:
+        """The caller's per-set counts of a summed single-rate eCQM (with the ids, in the
+        order of ``ids``), when they are this measure's population sets and add up to
+        ``value``'s totals; None otherwise."""
+        kept = self.population_sets.get(info.measure_id)
+        if not kept or not isinstance(value, Mapping) or "strata" in value:
+            return None
+        if len(ids.populations) < 2 or len(kept) != len(ids.populations):
+            return None
+
+        def key(pops: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+            return tuple(sorted((c, str(u).upper()) for c, u in pops.items()))
+
+        by_ids = {key(s.populations): s for s in kept}
+        ordered = [by_ids.get(key(pops)) for pops in ids.populations]
+        sets = [s for s in ordered if s is not None]
+        if len(sets) != len(ids.populations):
+            return None
+        groups = []
+        for s in sets:
+            group = {code: int(s.counts.get(code, 0)) for code in m.POPULATION_CODES}
+            if (
+                min(group.values()) < 0
+                or group["DENOM"] > group["IPOP"]
+                or group["NUMER"] + group["DENEX"] + group["DENEXCEP"] > group["DENOM"]
+            ):
+                return None
+            groups.append(group)
+        totals = {
+            "performanceMet": sum(g["NUMER"] for g in groups),
+            "performanceNotMet": sum(
+                g["DENOM"] - g["NUMER"] - g["DENEX"] - g["DENEXCEP"] for g in groups
+            ),
+            "eligiblePopulation": sum(g["DENOM"] for g in groups),
+            "eligiblePopulationExclusion": sum(g["DENEX"] for g in groups),
+            "eligiblePopulationException": sum(g["DENEXCEP"] for g in groups),
+        }
+        try:
+            if any(int(value.get(k) or 0) != v for k, v in totals.items()):
+                return None
+        except (TypeError, ValueError):
+            return None
+        return EcqmIds(ids.measure_uuid, [dict(s.populations) for s in sets]), groups
+
     def measure_section(self, mset: Mapping[str, Any]) -> etree._Element | None:
         period = self.period(mset)
         entries = []
@@ -736,7 +788,12 @@ class _Writer:
             if ids is None:
                 self.left_out.append(LeftOut("quality", measure_id, why))
                 continue
-            groups = self._ecqm_groups(info, meas.get("value"), ids, names)
+            kept = self._kept_sets(info, meas.get("value"), ids)
+            groups: list[dict[str, int]] | str
+            if kept is not None:
+                ids, groups = kept
+            else:
+                groups = self._ecqm_groups(info, meas.get("value"), ids, names)
             if isinstance(groups, str):
                 self.left_out.append(LeftOut("quality", measure_id, groups))
                 continue
@@ -964,12 +1021,16 @@ def write_qrda3(
     created: datetime | None = None,
     organization_name: str | None = None,
     software_name: str | None = None,
+    population_sets: Mapping[str, list[PopulationSetCounts]] | None = None,
 ) -> WriteResult:
     """Write ``submission`` (QPP JSON dict or the qpp_json Submission model) as QRDA III.
 
     ``ecqm_ids``: measureId -> ids to use when the year's measures data has none (e.g.
     ``Qrda3Document.ecqm_ids`` of an imported file). ``supplemental``: population UUID ->
-    supplemental data counts (``Qrda3Document.supplemental``). ``document_seed`` makes the
+    supplemental data counts (``Qrda3Document.supplemental``). ``population_sets``:
+    measureId -> each population set's counts of a single-rate eCQM that QPP JSON holds
+    summed (``Qrda3Document.population_sets``); used only while they add up to the
+    submission's totals. ``document_seed`` makes the
     document ids reproducible (golden files); ``created`` is the document time (default:
     now). Raises :class:`Qrda3WriteError` when nothing can be written.
     """
@@ -982,6 +1043,7 @@ def write_qrda3(
         created or datetime.now(UTC),
         organization_name,
         software_name or f"MIPS Desk {__version__}",
+        population_sets,
     )
     writer.prepare()
     doc = writer.build()
