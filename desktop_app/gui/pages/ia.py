@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -106,22 +105,7 @@ class IaPage(AttestationPage):
         self.apm.toggled.connect(self._apm_toggled)
         body.addWidget(self.apm)
 
-        self.summary = QFrame()
-        self.summary.setObjectName("iaSummary")
-        self.summary.setStyleSheet(
-            "QFrame#iaSummary { background: #ffffff; border: 1px solid #d9dee5; "
-            "border-radius: 4px; }"
-        )
-        sm = QGridLayout(self.summary)
-        self.progress_label = QLabel("")
-        self.progress_label.setObjectName("progressLabel")
-        self.progress_label.setStyleSheet("font-size: 15pt; font-weight: 600; color: #17324d;")
-        sm.addWidget(self.progress_label, 0, 0)
-        self.score_label = QLabel("")
-        self.score_label.setObjectName("scoreLabel")
-        self.score_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
-        self.score_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        sm.addWidget(self.score_label, 0, 1)
+        sm = self._summary_box("iaSummary")
         self.requirement = wrapped("", name="requirementLabel")
         sm.addWidget(self.requirement, 1, 0, 1, 2)
         self.apm_label = wrapped("", "saved", "apmLabel")

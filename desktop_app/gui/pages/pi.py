@@ -700,6 +700,30 @@ class AttestationPage(Page):
     redo_button: QPushButton
     _stack: Any
 
+    def _summary_box(self, name: str) -> QGridLayout:
+        """The white box at the top: progress on the left, the live score on the right.
+
+        Sets ``self.summary``, ``self.progress_label`` and ``self.score_label``; the
+        page adds its own rows to the returned layout from row 1 on.
+        """
+        self.summary = QFrame()
+        self.summary.setObjectName(name)
+        self.summary.setStyleSheet(
+            f"QFrame#{name} {{ background: #ffffff; border: 1px solid #d9dee5; "
+            "border-radius: 4px; }"
+        )
+        grid = QGridLayout(self.summary)
+        self.progress_label = QLabel("")
+        self.progress_label.setObjectName("progressLabel")
+        self.progress_label.setStyleSheet("font-size: 15pt; font-weight: 600; color: #17324d;")
+        grid.addWidget(self.progress_label, 0, 0)
+        self.score_label = QLabel("")
+        self.score_label.setObjectName("scoreLabel")
+        self.score_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.score_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.score_label, 0, 1)
+        return grid
+
     def ws(self) -> Any:
         return self.ctx.workspace
 
@@ -804,22 +828,7 @@ class PiPage(AttestationPage):
         self.body.addWidget(self.hardship)
 
         # progress and score
-        self.summary = QFrame()
-        self.summary.setObjectName("piSummary")
-        self.summary.setStyleSheet(
-            "QFrame#piSummary { background: #ffffff; border: 1px solid #d9dee5; "
-            "border-radius: 4px; }"
-        )
-        sm = QGridLayout(self.summary)
-        self.progress_label = QLabel("")
-        self.progress_label.setObjectName("progressLabel")
-        self.progress_label.setStyleSheet("font-size: 15pt; font-weight: 600; color: #17324d;")
-        sm.addWidget(self.progress_label, 0, 0)
-        self.score_label = QLabel("")
-        self.score_label.setObjectName("scoreLabel")
-        self.score_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
-        self.score_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        sm.addWidget(self.score_label, 0, 1)
+        sm = self._summary_box("piSummary")
         self.missing_label = wrapped("", name="missingLabel")
         self.missing_label.setTextFormat(Qt.TextFormat.RichText)
         sm.addWidget(self.missing_label, 1, 0, 1, 2)
