@@ -83,6 +83,13 @@ def _demo_data(ws) -> None:  # type: ignore[no-untyped-def]
         ("PI_PHCDRR_3", True),
     ):
         save_value(ws, group, "pi", measure_id, value)
+    save_set_fields(
+        ws,
+        group,
+        "ia",
+        performance_start=dt.date(2025, 2, 1),
+        performance_end=dt.date(2025, 6, 30),
+    )
     save_value(ws, group, "ia", "IA_EPA_1", True)
     save_value(ws, group, "ia", "IA_BE_4", True)
 
