@@ -139,6 +139,19 @@ def _el(
     return el
 
 
+def _assertion(obs: etree._Element) -> None:
+    """An observation's ``code`` ASSERTION (ActCode) and ``statusCode`` completed."""
+    _el(
+        obs,
+        "code",
+        code="ASSERTION",
+        codeSystem=_ACTCODE,
+        codeSystemName="ActCode",
+        displayName="Assertion",
+    )
+    _el(obs, "statusCode", code="completed")
+
+
 def _template(parent: etree._Element, root: str, extension: str | None = None) -> None:
     if extension:
         _el(parent, "templateId", root=root, extension=extension)
@@ -451,15 +464,7 @@ class _Writer:
     def _measure_performed(self, org: etree._Element, performed: bool) -> None:
         obs = _el(_el(org, "component"), "observation", classCode="OBS", moodCode="EVN")
         _template(obs, m.T_MEASURE_PERFORMED, "2016-09-01")
-        _el(
-            obs,
-            "code",
-            code="ASSERTION",
-            codeSystem=_ACTCODE,
-            codeSystemName="ActCode",
-            displayName="Assertion",
-        )
-        _el(obs, "statusCode", code="completed")
+        _assertion(obs)
         code = "Y" if performed else "N"
         _el(
             obs,
@@ -581,15 +586,7 @@ class _Writer:
                 ):
                     obs = _el(_el(org, "component"), "observation", classCode="OBS", moodCode="EVN")
                     _template(obs, template, "2016-09-01")
-                    _el(
-                        obs,
-                        "code",
-                        code="ASSERTION",
-                        codeSystem=_ACTCODE,
-                        codeSystemName="ActCode",
-                        displayName="Assertion",
-                    )
-                    _el(obs, "statusCode", code="completed")
+                    _assertion(obs)
                     _el(
                         obs,
                         "value",
@@ -869,15 +866,7 @@ class _Writer:
         obs = _el(_el(org, "component"), "observation", classCode="OBS", moodCode="EVN")
         _template(obs, m.T_MEASURE_DATA, "2016-09-01")
         _template(obs, m.T_MEASURE_DATA_CMS, self.ig["measure_data_cms"])
-        _el(
-            obs,
-            "code",
-            code="ASSERTION",
-            codeSystem=_ACTCODE,
-            codeSystemName="ActCode",
-            displayName="Assertion",
-        )
-        _el(obs, "statusCode", code="completed")
+        _assertion(obs)
         _el(
             obs,
             "value",
