@@ -43,7 +43,7 @@ from desktop_app.gui.pages.pi import (
     set_date,
     wrapped,
 )
-from desktop_app.gui.undo import record_edit, undo_stack
+from desktop_app.gui.undo import record_edit
 from desktop_app.gui.widgets.common import show_error, title_label
 from desktop_app.rules import RulesError, load_rules
 
@@ -70,23 +70,7 @@ class IaPage(AttestationPage):
         self.last_message = ""
         self.scroll, body = scroll_page(self)
 
-        head = QHBoxLayout()
-        head.addWidget(title_label("Improvement Activities"))
-        head.addStretch(1)
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setObjectName("undoButton")
-        self.redo_button = QPushButton("Redo")
-        self.redo_button.setObjectName("redoButton")
-        stack = self._stack = undo_stack(ctx)
-        self.undo_button.clicked.connect(stack.undo)
-        self.redo_button.clicked.connect(stack.redo)
-        stack.indexChanged.connect(self._update_undo)
-        self.binder_button = QPushButton("Export audit binder…")
-        self.binder_button.setObjectName("binderButton")
-        self.binder_button.clicked.connect(lambda: self.export_binder())
-        for b in (self.undo_button, self.redo_button, self.binder_button):
-            head.addWidget(b)
-        body.addLayout(head)
+        body.addLayout(self._page_head("Improvement Activities"))
         body.addWidget(
             wrapped(
                 "This performance category assesses how you improve your care processes, "

@@ -700,6 +700,27 @@ class AttestationPage(Page):
     redo_button: QPushButton
     _stack: Any
 
+    def _page_head(self, title: str, *extra: QPushButton) -> QHBoxLayout:
+        """The title row: Undo and Redo (wired to the shared history), ``extra``
+        buttons, and Export audit binder…; sets the button attributes."""
+        head = QHBoxLayout()
+        head.addWidget(title_label(title))
+        head.addStretch(1)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undoButton")
+        self.redo_button = QPushButton("Redo")
+        self.redo_button.setObjectName("redoButton")
+        stack = self._stack = undo_stack(self.ctx)
+        self.undo_button.clicked.connect(stack.undo)
+        self.redo_button.clicked.connect(stack.redo)
+        stack.indexChanged.connect(self._update_undo)
+        self.binder_button = QPushButton("Export audit binder…")
+        self.binder_button.setObjectName("binderButton")
+        self.binder_button.clicked.connect(lambda: self.export_binder())
+        for b in (self.undo_button, self.redo_button, *extra, self.binder_button):
+            head.addWidget(b)
+        return head
+
     def _summary_box(self, name: str) -> QGridLayout:
         """The white box at the top: progress on the left, the live score on the right.
 
@@ -763,20 +784,6 @@ class PiPage(AttestationPage):
         self.last_message = ""
         self.scroll, self.body = scroll_page(self)
 
-        head = QHBoxLayout()
-        head.addWidget(title_label("Promoting Interoperability"))
-        head.addStretch(1)
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setObjectName("undoButton")
-        self.redo_button = QPushButton("Redo")
-        self.redo_button.setObjectName("redoButton")
-        stack = self._stack = undo_stack(ctx)
-        self.undo_button.clicked.connect(stack.undo)
-        self.redo_button.clicked.connect(stack.redo)
-        stack.indexChanged.connect(self._update_undo)
-        self.binder_button = QPushButton("Export audit binder…")
-        self.binder_button.setObjectName("binderButton")
-        self.binder_button.clicked.connect(lambda: self.export_binder())
         self.delete_button = QPushButton("Delete entry…")
         self.delete_button.setObjectName("deleteEntry")
         self.delete_button.setToolTip(
@@ -784,9 +791,7 @@ class PiPage(AttestationPage):
             "(can be undone until the window is closed)."
         )
         self.delete_button.clicked.connect(lambda: self.delete_entry())
-        for b in (self.undo_button, self.redo_button, self.delete_button, self.binder_button):
-            head.addWidget(b)
-        self.body.addLayout(head)
+        self.body.addLayout(self._page_head("Promoting Interoperability", self.delete_button))
         self.body.addWidget(
             wrapped(
                 "This performance category promotes patient engagement and the electronic "
