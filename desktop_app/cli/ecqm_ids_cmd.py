@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import CliError
-from desktop_app.cli._common import print_json
+from desktop_app.cli._common import catalog_or_error, print_json
 
 EXIT_REFUSED = 1
 
@@ -57,16 +57,6 @@ def register(subparsers: Any) -> None:
     lst.set_defaults(handler=_list)
 
 
-def _catalog() -> Any:
-    from desktop_app.catalog import CatalogError
-    from desktop_app.catalog.source import ensure_catalog
-
-    try:
-        return ensure_catalog()
-    except CatalogError as exc:
-        raise CliError(f"The measures catalog can't be used: {exc}") from exc
-
-
 def _import(args: argparse.Namespace) -> int:
     from desktop_app.cli.workspace_cmd import open_workspace
     from desktop_app.importing.ecqm_ids import (
@@ -87,7 +77,7 @@ def _import(args: argparse.Namespace) -> int:
             data = f.read(MAX_CSV_BYTES + 1)
     except OSError as exc:
         raise CliError(f"{path} can't be read: {exc.strerror or exc}") from exc
-    catalog = _catalog()
+    catalog = catalog_or_error()
     try:
         rows = parse_ids_csv(data, args.year, catalog)
     except EcqmIdsError as exc:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import CliError
-from desktop_app.cli._common import print_json
+from desktop_app.cli._common import catalog_or_error, print_json
 
 EXIT_REFUSED = 1
 EXIT_BLOCKED = 3
@@ -63,16 +63,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=_import)
 
 
-def _catalog() -> Any:
-    from desktop_app.catalog import CatalogError
-    from desktop_app.catalog.source import ensure_catalog
-
-    try:
-        return ensure_catalog()
-    except CatalogError as exc:
-        raise CliError(f"The measures catalog can't be used: {exc}") from exc
-
-
 def _import(args: argparse.Namespace) -> int:
     from desktop_app.cli.workspace_cmd import open_workspace, workspace_path
     from desktop_app.importing import (
@@ -93,7 +83,7 @@ def _import(args: argparse.Namespace) -> int:
         raise CliError("Say which workspace to import into: --workspace PATH.")
     path: Path = args.file
     target = workspace_path(args)
-    catalog = _catalog()
+    catalog = catalog_or_error()
     # eCQM ids the workspace knows (earlier imports, the supplied eCQI list) identify
     # eCQMs whose ids the year's measures data lacks (2026).
     known_ws = open_workspace(args) if target.exists() else None
