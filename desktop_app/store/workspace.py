@@ -497,6 +497,30 @@ class Workspace:
                 notify, self._pending = self._pending, []
         self._fire(notify)
 
+    @contextlib.contextmanager
+    def rehearsal(self) -> Iterator[Database]:
+        """Writes made inside are seen by reads inside, then all undone.
+
+        Nothing is committed and no observer is told: for asking "what would the
+        workspace say after this change?" (an import's preview) with the real rules
+        instead of a guess. Works inside a :meth:`write` too (a savepoint). Schema
+        migrations must not run inside.
+        """
+        with self._lock:
+            pending = list(self._pending)
+            outer = not self.db.conn.in_transaction
+            if outer:
+                self._begin()
+            self.db.conn.execute("SAVEPOINT rehearsal")
+            try:
+                yield self.db
+            finally:
+                self.db.conn.execute("ROLLBACK TO rehearsal")
+                self.db.conn.execute("RELEASE rehearsal")
+                if outer:
+                    self.db.conn.execute("ROLLBACK")
+                self._pending = pending
+
     def _begin(self) -> None:
         try:
             # IMMEDIATE takes the write lock now, so a read-then-write never fails midway.
