@@ -142,8 +142,14 @@ def test_live_score_and_apm_credit(ctx: Any, qtbot: Any, catalog: Any) -> None:
     page.completed.setChecked(True)
     assert page.score_label.text().startswith("IA score 100%")
     assert page.progress_label.text() == "1 / 1 activities completed"
+    page.select("IA_EPA_3")
+    page.completed.setChecked(True)  # a second one: attested, but worth nothing more
+    assert page.progress_label.text() == (
+        "1 / 1 activities completed (2 attested; more add no points)"
+    )
+    assert page.score_label.text().startswith("IA score 100%")
     page.completed_only.setChecked(True)
-    assert [a.measure_id for a in page.shown] == ["IA_BE_4"]
+    assert sorted(a.measure_id for a in page.shown) == ["IA_BE_4", "IA_EPA_3"]
 
 
 def test_locked_until_election(page: Any) -> None:

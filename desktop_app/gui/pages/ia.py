@@ -498,8 +498,10 @@ class IaPage(AttestationPage):
             if req.pcmh_id in self.done:
                 self.progress_label.setText("Medical home attested: full credit")
             elif req.method == "count":
+                needed = int(req.needed)
+                extra = f" ({n} attested; more add no points)" if n > needed else ""
                 self.progress_label.setText(
-                    f"{min(n, int(req.needed))} / {int(req.needed)} activities completed"
+                    f"{min(n, needed)} / {needed} activities completed{extra}"
                 )
             else:
                 self.progress_label.setText(f"{n} activit{'y' if n == 1 else 'ies'} completed")
