@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                     t1 = time.perf_counter()
                     preview = preview_import(ws, imported)
                     t2 = time.perf_counter()
-                    result = apply_import(ws, preview)
+                    result = apply_import(ws, preview, agree_pi_scoring=True)
                     t3 = time.perf_counter()
                     assert result.added == len(imported.measures)
                 timings["read"].append(t1 - t0)

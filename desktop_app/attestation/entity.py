@@ -138,21 +138,27 @@ def pi_reweighting_reason(
     ws: Workspace, entity: EntityKey, rules: ProgramRules | None = None
 ) -> str | None:
     """Why PI is reweighted to 0% for the entity, or None if it is not."""
-    rules = rules or load_rules(entity.year)
     facts = entity_facts(ws, entity)
+    return reweighting_reason(entity.year, facts.special_statuses, facts.pi_hardship, rules)
+
+
+def reweighting_reason(
+    year: int,
+    special_statuses: frozenset[str],
+    pi_hardship: bool = False,
+    rules: ProgramRules | None = None,
+) -> str | None:
+    """Why PI is reweighted to 0% for an entity with these statuses, or None if it is not."""
+    rules = rules or load_rules(year)
     reasons = [
-        status_label(s) for s in rules.pi_reweighting_statuses.value if s in facts.special_statuses
+        status_label(s) for s in rules.pi_reweighting_statuses.value if s in special_statuses
     ]
-    reasons += [
-        status_label(s) for s in ("pi_hardship", "pi_reweighting") if s in facts.special_statuses
-    ]
-    if facts.pi_hardship and status_label("pi_hardship") not in reasons:
+    reasons += [status_label(s) for s in ("pi_hardship", "pi_reweighting") if s in special_statuses]
+    if pi_hardship and status_label("pi_hardship") not in reasons:
         reasons.append(status_label("pi_hardship"))
     if not reasons:
         return None
-    return (
-        f"Promoting Interoperability is reweighted to 0% for {entity.year} ({', '.join(reasons)})."
-    )
+    return f"Promoting Interoperability is reweighted to 0% for {year} ({', '.join(reasons)})."
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ the workspace are kept by default (nothing entered by hand is overwritten); pass
 Exit codes: 0 the file is valid (imported, or previewed with --dry-run); 1 the file is
 refused (every problem and where it is on stderr); 2 a usage problem (no workspace,
 ...); 3 the file is valid but can't go into this workspace (another practice's TIN, or
-data entry locked until an election is confirmed).
+data entry locked until an election is confirmed, or PI data for an entity whose PI
+is reweighted to 0% without ``--agree-pi-scoring``).
 """
 
 from __future__ import annotations
@@ -59,6 +60,13 @@ def register(subparsers: Any) -> None:
         nargs=2,
         metavar=("FIRST", "LAST"),
         help="name of the clinician, if the import creates them",
+    )
+    parser.add_argument(
+        "--agree-pi-scoring",
+        action="store_true",
+        help="where Promoting Interoperability is reweighted to 0%% for the entity (a special "
+        "status or hardship), agree that the file's PI data makes PI count in the final "
+        "score; final, recorded with your name and the time",
     )
     parser.set_defaults(handler=_import)
 
@@ -128,6 +136,7 @@ def _import(args: argparse.Namespace) -> int:
         try:
             preview = preview_import(ws, imported)
             result = None
+            consent_refused = False
             if preview.can_apply and not args.dry_run:
                 try:
                     result = apply_import(
@@ -136,9 +145,12 @@ def _import(args: argparse.Namespace) -> int:
                         default=args.on_conflict,
                         practice_name=args.practice_name,
                         clinician_name=tuple(args.clinician_name) if args.clinician_name else None,
+                        agree_pi_scoring=args.agree_pi_scoring,
                     )
                 except ImportApplyError as exc:
-                    raise CliError(str(exc)) from exc
+                    if str(exc) != preview.pi_consent_required:
+                        raise CliError(str(exc)) from exc
+                    consent_refused = True
                 except ValueError as exc:  # a name that fails the practice/clinician rules
                     raise CliError(f"Nothing was imported: {exc}") from exc
         finally:
@@ -167,5 +179,12 @@ def _import(args: argparse.Namespace) -> int:
             print("\nDry run: nothing was written.")
     if not preview.can_apply:
         print(f"mipsdesk: {preview.blocked}", file=sys.stderr)
+        return EXIT_BLOCKED
+    if consent_refused:
+        print(
+            f"mipsdesk: nothing was imported. {preview.pi_consent_required} To agree, run the "
+            "import again with --agree-pi-scoring (recorded with your name and the time).",
+            file=sys.stderr,
+        )
         return EXIT_BLOCKED
     return 0

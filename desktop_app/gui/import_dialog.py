@@ -100,6 +100,7 @@ class ImportDialog(QDialog):
         self.first_name: QLineEdit | None = None
         self.last_name: QLineEdit | None = None
         self.create_check: QCheckBox | None = None
+        self.pi_agree: QCheckBox | None = None
 
         layout = QVBoxLayout(self)
         intro = set_role(
@@ -210,6 +211,7 @@ class ImportDialog(QDialog):
         self.choices = {}
         self.practice_name = self.first_name = self.last_name = None
         self.create_check = None
+        self.pi_agree = None
         while self.body_layout.count() > 1:
             item = self.body_layout.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -311,7 +313,27 @@ class ImportDialog(QDialog):
             group.buttonToggled.connect(lambda *_: self._update_button())
             self.choices[conflict.key] = group
             self._add(box)
+        if preview.pi_consent_required:
+            self._add_pi_agreement(preview.pi_consent_required)
         self._update_button()
+
+    def _add_pi_agreement(self, text: str) -> None:
+        """PI is reweighted to 0% for the entity: importing PI data needs the same final
+        agreement as entering it by hand (recorded with the user and the time)."""
+        box = QGroupBox("Promoting Interoperability will be scored")
+        box.setObjectName("importPiConsent")
+        inner = QVBoxLayout(box)
+        message = QLabel(text)
+        message.setWordWrap(True)
+        message.setStyleSheet(WARNING_STYLE)
+        inner.addWidget(message)
+        self.pi_agree = QCheckBox(
+            "Yes, I agree: include Promoting Interoperability in the final score"
+        )
+        self.pi_agree.setObjectName("importPiAgree")
+        self.pi_agree.toggled.connect(lambda *_: self._update_button())
+        inner.addWidget(self.pi_agree)
+        self._add(box)
 
     def _add_creations(self, preview: ImportPreview) -> None:
         box = QGroupBox("New in this workspace")
@@ -355,6 +377,8 @@ class ImportDialog(QDialog):
             ok = False
         if ok and any(g.checkedButton() is None for g in self.choices.values()):
             ok = False
+        if ok and self.pi_agree is not None and not self.pi_agree.isChecked():
+            ok = not (p and p.writes_pi(self.resolutions()))
         self.import_button.setEnabled(ok)
 
     def resolutions(self) -> dict[str, Resolution]:
@@ -380,6 +404,7 @@ class ImportDialog(QDialog):
                 self.resolutions(),
                 practice_name=self.practice_name.text() if self.practice_name else None,
                 clinician_name=clinician,
+                agree_pi_scoring=self.pi_agree is not None and self.pi_agree.isChecked(),
             )
         except (ImportApplyError, ValueError) as exc:
             QMessageBox.warning(self, "Nothing was imported", str(exc))

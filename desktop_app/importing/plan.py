@@ -44,6 +44,11 @@ PI_CONFLICT_WARNING = (
     "data (the same entity's PI reported by more than one submission method). Keep only "
     "one source of PI data."
 )
+PI_CONSENT_FOR_IMPORT = (
+    "Importing this file's Promoting Interoperability data includes PI in the final "
+    "score instead, and that can't be undone: agree to that first, or import a file "
+    "without PI data."
+)
 IMPORT_AUDIT_TABLE = "imports"
 EHR = "electronicHealthRecord"
 
@@ -124,10 +129,27 @@ class ImportPreview:
     conflicts: list[Conflict] = field(default_factory=list)
     blocked: str | None = None
     warnings: list[str] = field(default_factory=list)
+    pi_consent_required: str | None = None
+    """Set when PI is reweighted to 0% for the entity and nobody has agreed yet that PI
+    will be scored: importing the file's PI data needs that agreement (as entering it
+    by hand does), and says why."""
 
     @property
     def can_apply(self) -> bool:
         return self.blocked is None
+
+    def writes_pi(self, resolutions: dict[str, Resolution] | None = None) -> bool:
+        """Whether applying writes PI data: with ``resolutions``, as chosen so far (a
+        conflict without a choice writes nothing yet); without, whether it may."""
+        chosen = resolutions or {}
+        if any(c.kind == "pi_method" and chosen.get(c.key) == "keep" for c in self.conflicts):
+            return False  # the file's PI is left out altogether
+        if any(c.category == "pi" and c.action != "unchanged" for c in self.changes):
+            return True
+        return any(
+            c.category == "pi" and (resolutions is None or chosen.get(c.key) == "replace")
+            for c in self.conflicts
+        )
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -162,6 +184,7 @@ class ImportPreview:
             },
             "conflicts": [c.as_dict() for c in self.conflicts],
             "warnings": self.warnings,
+            "piConsentRequired": self.pi_consent_required,
         }
 
     def summary_lines(self) -> list[str]:
@@ -186,6 +209,8 @@ class ImportPreview:
                 lines.append(f"    Warning: {cf.warning}")
         for w in self.warnings:
             lines.append(f"  Note: {w}")
+        if self.pi_consent_required:
+            lines.append(f"  Agreement needed: {self.pi_consent_required}")
         return lines
 
 
@@ -435,7 +460,89 @@ def preview_import(ws: Workspace, imported: ImportedFile) -> ImportPreview:
                     warning=PI_CONFLICT_WARNING if s.category == "pi" else None,
                 )
             )
+    if preview.writes_pi():
+        reweighted = _pi_consent_needed(ws, preview)
+        if reweighted is not None:
+            preview.pi_consent_required = f"{reweighted} {PI_CONSENT_FOR_IMPORT}"
     return preview
+
+
+def _pi_consent_needed(ws: Workspace, preview: ImportPreview) -> str | None:
+    """Why writing PI data needs the user's agreement first (PI reweighted to 0% and not
+    agreed yet), or None, as the workspace will be once the import has created what it
+    creates (a new clinician can make the practice a small one)."""
+    from desktop_app.attestation.entity import pi_consent_needed
+    from desktop_app.attestation.tables import ensure_tables
+
+    ensure_tables(ws)  # any migration runs before the rehearsal, never inside it
+    if not preview.creations:
+        return pi_consent_needed(ws, preview.entity)
+    with ws.rehearsal():
+        _create_records(ws, preview, None, None)
+        return pi_consent_needed(ws, preview.entity)
+
+
+def _create_records(
+    ws: Workspace,
+    preview: ImportPreview,
+    practice_name: str | None,
+    clinician_name: tuple[str, str] | None,
+) -> list[str]:
+    """Create the practice, clinician and reporting entity the preview says are new."""
+    imported = preview.file
+    created: list[str] = []
+    for made in preview.creations:
+        if made.kind == "practice":
+            ws.save_practice(
+                Practice(
+                    tin=imported.tin,
+                    name=(practice_name or "").strip() or f"Practice TIN {imported.tin}",
+                )
+            )
+        elif made.kind == "clinician":
+            assert imported.npi is not None
+            first, last = clinician_name or ("", "")
+            ws.add_clinician(
+                Clinician(
+                    npi=imported.npi,
+                    first_name=first.strip() or "Imported",
+                    last_name=last.strip() or f"NPI {imported.npi}",
+                    clinician_type="OTHER",
+                )
+            )
+        else:
+            programs = [
+                s.program_name
+                for s in imported.submission.measurement_sets
+                if s.program_name != "mips"
+            ]
+            option = _reporting_option(programs[0]) if programs else "traditional"
+            ws.save_reporting_entity(
+                ReportingEntity(
+                    year=imported.year,
+                    tin=imported.tin,
+                    npi=imported.npi,
+                    reporting_option=option or "traditional",
+                )
+            )
+        created.append(made.description)
+    return created
+
+
+def _agree_to_pi_scoring(ws: Workspace, preview: ImportPreview, agreed: bool) -> None:
+    """PI data was written (inside the import's transaction): if PI is reweighted to 0%
+    for the entity and nobody has agreed yet, record the agreement or refuse (which
+    rolls the whole import back)."""
+    from desktop_app.attestation.entity import pi_consent_needed, record_pi_consent
+
+    reweighted = pi_consent_needed(ws, preview.entity)
+    if reweighted is None:
+        return
+    if not agreed:
+        raise ImportApplyError(
+            preview.pi_consent_required or f"{reweighted} {PI_CONSENT_FOR_IMPORT}"
+        )
+    record_pi_consent(ws, preview.entity, agreed=True)
 
 
 @dataclass(frozen=True)
@@ -464,13 +571,16 @@ def apply_import(
     default: Resolution | None = None,
     practice_name: str | None = None,
     clinician_name: tuple[str, str] | None = None,
+    agree_pi_scoring: bool = False,
 ) -> ApplyResult:
     """Write the previewed import in one transaction; nothing is written if anything fails.
 
     Every conflict needs a resolution ('keep' or 'replace'), from ``resolutions`` (by
     conflict key) or ``default``. ``practice_name`` and ``clinician_name`` (first, last)
     name what the import creates; without them neutral names are used that say where the
-    record came from (editable on the Practice page).
+    record came from (editable on the Practice page). When the preview says PI data
+    needs the user's agreement (``pi_consent_required``), ``agree_pi_scoring`` gives it:
+    the agreement is recorded (user, time, audit log) in the same transaction.
     """
     if preview.blocked:
         raise ImportApplyError(preview.blocked)
@@ -484,7 +594,6 @@ def apply_import(
     entity = preview.entity
     prepare_workspace(ws)
     ecqm_ids.prepare(ws)
-    created: list[str] = []
     added = replaced = kept = unchanged = 0
     holds_file_value: dict[str, Any] = {}
     """eCQM measureId -> the file's value, for measures the workspace holds as in the file."""
@@ -494,44 +603,11 @@ def apply_import(
             raise ImportApplyError(
                 "The workspace changed since this preview was made; preview the import again."
             )
-        for made in preview.creations:
-            if made.kind == "practice":
-                ws.save_practice(
-                    Practice(
-                        tin=imported.tin,
-                        name=(practice_name or "").strip() or f"Practice TIN {imported.tin}",
-                    )
-                )
-            elif made.kind == "clinician":
-                assert imported.npi is not None
-                first, last = clinician_name or ("", "")
-                ws.add_clinician(
-                    Clinician(
-                        npi=imported.npi,
-                        first_name=first.strip() or "Imported",
-                        last_name=last.strip() or f"NPI {imported.npi}",
-                        clinician_type="OTHER",
-                    )
-                )
-            else:
-                programs = [
-                    s.program_name
-                    for s in imported.submission.measurement_sets
-                    if s.program_name != "mips"
-                ]
-                option = _reporting_option(programs[0]) if programs else "traditional"
-                ws.save_reporting_entity(
-                    ReportingEntity(
-                        year=imported.year,
-                        tin=imported.tin,
-                        npi=imported.npi,
-                        reporting_option=option or "traditional",
-                    )
-                )
-            created.append(made.description)
+        created = _create_records(ws, preview, practice_name, clinician_name)
         skip_pi = any(
             c.kind == "pi_method" and resolutions[c.key] == "keep" for c in preview.conflicts
         )
+        pi_written = False
         for c in preview.conflicts:
             if c.kind == "pi_method" and resolutions[c.key] == "replace":
                 for mid in c.current["measures"]:
@@ -576,6 +652,7 @@ def apply_import(
                     continue
                 else:
                     added += 1
+                pi_written = pi_written or s.category == "pi"
                 if s.category == "quality" and s.submission_method == EHR:
                     holds_file_value[m.measure_id] = value_json(m.value)
                 save_value(
@@ -599,6 +676,7 @@ def apply_import(
                     ),
                     None,
                 )
+                pi_written = pi_written or s.category == "pi"
                 save_set_fields(
                     ws,
                     entity,
@@ -624,6 +702,8 @@ def apply_import(
                 emeasure_ids=imported.emeasure_ids,
                 population_sets=imported.population_sets,
             )
+        if pi_written:
+            _agree_to_pi_scoring(ws, preview, agree_pi_scoring)
         result = ApplyResult(created, added, replaced, kept, unchanged)
         ws.audit(
             IMPORT_AUDIT_TABLE,

@@ -119,7 +119,9 @@ def test_supplied_2026_ids_export_an_ecqm_that_passes_cms_rules_and_imports_back
         main(["ecqm-ids", "import", str(csv_path), "--year", "2026", "--workspace", str(other)])
         == 0
     )
-    assert main(["import", str(out), "--workspace", str(other)]) == 0, capsys.readouterr().err
+    assert main(["import", str(out), "--workspace", str(other), "--agree-pi-scoring"]) == 0, (
+        capsys.readouterr().err
+    )
     assert _ecqm_sets(other) == _ecqm_sets(ws_path)
 
 
@@ -203,7 +205,12 @@ def test_supplemental_data_of_an_imported_file_is_exported_while_its_counts_are_
         main(["ecqm-ids", "import", str(csv_path), "--year", "2026", "--workspace", str(target)])
         == 0
     )
-    assert main(["import", str(tmp_path / "ehr.xml"), "--workspace", str(target)]) == 0
+    assert (
+        main(
+            ["import", str(tmp_path / "ehr.xml"), "--workspace", str(target), "--agree-pi-scoring"]
+        )
+        == 0
+    )
     capsys.readouterr()
 
     def exported_sex() -> dict[str, list[tuple[str | None, int]]]:

@@ -27,7 +27,7 @@ def _import(path: Path, target: Path, catalog: Catalog) -> Workspace:
     ws = Workspace.open(target, user="bob")
     preview = preview_import(ws, read_import_file(path, catalog))
     assert preview.can_apply, preview.blocked
-    apply_import(ws, preview, default="replace")
+    apply_import(ws, preview, default="replace", agree_pi_scoring=True)
     return ws
 
 

@@ -22,6 +22,9 @@ def dialog(ctx, qtbot, catalog_file, monkeypatch):  # type: ignore[no-untyped-de
     from desktop_app.gui.import_dialog import ImportDialog
 
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    monkeypatch.setattr(  # a modal warning would wait for a click forever
+        QMessageBox, "warning", lambda _parent, _title, text: pytest.fail(f"warning: {text}")
+    )
     ctx.set_year(2025)
     ctx.set_catalog(Catalog.open(catalog_file))
     d = ImportDialog(ctx)
@@ -71,6 +74,16 @@ def test_preview_says_what_the_file_holds_and_asks_before_creating(dialog, qtbot
     dialog.last_name.setText("Quinn")
     shot(dialog, "import_preview.png")
     dialog.create_check.setChecked(True)
+    # the new practice is a small one, so PI is reweighted to 0%: the file's PI data
+    # needs the same final agreement as entering PI by hand
+    from PySide6.QtWidgets import QGroupBox, QLabel
+
+    box = dialog.findChild(QGroupBox, "importPiConsent")
+    text = " ".join(w.text() for w in box.findChildren(QLabel))
+    assert "reweighted to 0% for 2025 (small practice)" in text
+    assert "can't be undone" in text
+    assert not dialog.import_button.isEnabled()
+    dialog.pi_agree.setChecked(True)
     assert dialog.import_button.isEnabled()
     assert stored_values(ctx.workspace, EntityKey(2025, TIN, NPI)) == []  # nothing yet
     dialog.import_button.click()
@@ -79,6 +92,10 @@ def test_preview_says_what_the_file_holds_and_asks_before_creating(dialog, qtbot
     assert ws.practice().name == "Maple Family Medicine"
     assert ws.clinician(NPI).full_name == "Ada Quinn"
     assert len(stored_values(ws, EntityKey(2025, TIN, NPI))) == 5
+    from desktop_app.attestation import pi_consent
+
+    agreed = pi_consent(ws, EntityKey(2025, TIN, NPI))
+    assert agreed is not None and agreed.user == ws.user and "small practice" in agreed.reason
 
 
 def test_refused_files_show_each_problem_and_where(dialog, qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -125,10 +142,15 @@ def test_conflicts_need_a_choice_and_pi_conflicts_warn(dialog, qtbot, ctx, tmp_p
     shot(dialog, "import_conflicts.png")
     assert not dialog.import_button.isEnabled()  # each conflict needs a choice
     for box in boxes:
+        box.findChild(QRadioButton, "replace").setChecked(True)
+    # taking the file's PI for this small practice needs the agreement first ...
+    assert dialog.findChild(QGroupBox, "importPiConsent") is not None
+    assert not dialog.import_button.isEnabled()
+    # ... keeping the manual PI writes no PI, so it doesn't
+    for box in boxes:
         choice = "keep" if "PI" in box.title() or "Promoting" in box.title() else "replace"
         box.findChild(QRadioButton, choice).setChecked(True)
     assert dialog.import_button.isEnabled()  # the entity already holds data: nothing to create
-    assert dialog.import_button.isEnabled()
     dialog.import_button.click()
     values = {
         (v.category, v.submission_method, v.measure_id): v.value for v in stored_values(ws, entity)
@@ -229,6 +251,7 @@ def test_after_importing_a_clinicians_file_the_page_shows_that_clinician(
         self.first_name.setText("Ada")
         self.last_name.setText("Quinn")
         self.create_check.setChecked(True)
+        self.pi_agree.setChecked(True)
         self.import_button.click()
         return 1
 

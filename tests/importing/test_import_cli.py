@@ -68,6 +68,7 @@ def test_import_creates_practice_clinician_and_entity_in_a_fresh_workspace(
         str(ws_path),
         "--practice-name",
         "Maple Clinic",
+        "--agree-pi-scoring",
     )
     assert code == 0, err
     assert "Imported into" in out and "5 added" in out

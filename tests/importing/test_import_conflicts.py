@@ -83,9 +83,10 @@ def test_pi_conflicts_warn_that_cms_scores_conflicting_pi_data_zero(
     apply_import(ws, preview, {conflict.key: "keep"})
     pi = [(v.submission_method, v.value) for v in stored_values(ws, ENTITY, "pi")]
     assert pi == [("registry", {"numerator": 10, "denominator": 20})]
-    # replace: the file's PI replaces the other method's PI entirely
+    # replace: the file's PI replaces the other method's PI entirely (PI is reweighted
+    # for this small practice, so taking the file's PI needs the user's agreement)
     preview = preview_import(ws, imported_file(tmp_path, catalog, pi_set(30, 40)))
-    apply_import(ws, preview, {preview.conflicts[0].key: "replace"})
+    apply_import(ws, preview, {preview.conflicts[0].key: "replace"}, agree_pi_scoring=True)
     pi = [(v.submission_method, v.value) for v in stored_values(ws, ENTITY, "pi")]
     assert pi == [("electronicHealthRecord", {"numerator": 30, "denominator": 40})]
 
@@ -93,7 +94,11 @@ def test_pi_conflicts_warn_that_cms_scores_conflicting_pi_data_zero(
 def test_same_method_pi_value_conflicts_carry_the_warning_too(
     tmp_path: Path, ws: Workspace, catalog
 ) -> None:  # type: ignore[no-untyped-def]
-    apply_import(ws, preview_import(ws, imported_file(tmp_path, catalog, pi_set(1, 2, "registry"))))
+    apply_import(
+        ws,
+        preview_import(ws, imported_file(tmp_path, catalog, pi_set(1, 2, "registry"))),
+        agree_pi_scoring=True,
+    )
     preview = preview_import(ws, imported_file(tmp_path, catalog, pi_set(3, 4, "registry")))
     [conflict] = preview.conflicts
     assert conflict.kind == "value" and conflict.warning == PI_CONFLICT_WARNING

@@ -19,7 +19,7 @@ from desktop_app.importing import apply_import, preview_import, read_import_file
 
 catalog = Catalog.open(Path(sys.argv[2]))
 imported = read_import_file(Path(sys.argv[3]), catalog)
-result = apply_import(ws, preview_import(ws, imported))
+result = apply_import(ws, preview_import(ws, imported), agree_pi_scoring=True)
 print(result.added)
 """
 

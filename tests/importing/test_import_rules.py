@@ -66,7 +66,7 @@ def test_a_qpp_json_file_with_quality_pi_and_ia_imports(
     assert [m.measure_id for m in imported.measures] == ["236", "PI_EP_1", "PI_PPHI_1", "IA_EPA_3"]
     assert imported.measures[0].title == "Controlling High Blood Pressure"
     preview = preview_import(ws, imported)
-    apply_import(ws, preview)
+    apply_import(ws, preview, agree_pi_scoring=True)
     stored = {
         (v.category, v.measure_id): v.value for v in stored_values(ws, EntityKey(2025, TIN, NPI))
     }
@@ -202,7 +202,7 @@ def test_cms_pi_example_with_the_old_aci_category_imports_as_pi(
     )
     assert imported.categories == ["pi"]
     assert "PI_EP_1" in [m.measure_id for m in imported.measures]
-    apply_import(ws, preview_import(ws, imported))
+    apply_import(ws, preview_import(ws, imported), agree_pi_scoring=True)
     stored = stored_values(ws, EntityKey(2025, "000456789", "9876543213"), "pi")
     assert {v.measure_id for v in stored} == {m.measure_id for m in imported.measures}
 

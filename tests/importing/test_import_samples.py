@@ -72,7 +72,7 @@ def test_every_valid_sample_imports_and_the_preview_says_what_it_holds(
     text_lines = "\n".join(preview.summary_lines())
     assert f"performance year {year}" in text_lines and imported.tin in text_lines
 
-    result = apply_import(ws, preview)
+    result = apply_import(ws, preview, agree_pi_scoring=True)
     assert result.added == len(imported.measures)
     stored = build_submission(ws, EntityKey(year, imported.tin, imported.npi))
     assert normalized(stored.to_json_dict()) == normalized(imported.submission.to_json_dict())
