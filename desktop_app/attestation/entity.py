@@ -131,6 +131,7 @@ def scoring_options(ws: Workspace, entity: EntityKey) -> ScoringOptions:
         small_practice="small_practice" in statuses,
         special_statuses=statuses,
         apm_participant=facts.apm_participant,
+        pi_hardship=facts.pi_hardship or "pi_hardship" in facts.special_statuses,
     )
 
 

@@ -47,4 +47,6 @@ def preview_cli_args(options: ScoringOptions) -> list[str]:
         args += ["--special-status", ",".join(s.replace("_", "-") for s in others)]
     if options.apm_participant:
         args.append("--apm-participant")
+    if options.pi_hardship:
+        args.append("--pi-hardship")
     return args

@@ -70,6 +70,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--apm-participant", action="store_true", help="the clinician is in a MIPS APM"
     )
+    parser.add_argument(
+        "--pi-hardship",
+        action="store_true",
+        help="CMS approved a Promoting Interoperability hardship exception (PI is reweighted "
+        "to 0%% unless the file has PI data)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(handler=_preview)
 
@@ -129,6 +135,7 @@ def _preview(args: argparse.Namespace) -> int:
             complex_patient_bonus=args.complex_patient_bonus,
             denominator_reduction=args.denominator_reduction,
             apm_participant=args.apm_participant,
+            pi_hardship=args.pi_hardship,
         )
     except ValidationError as exc:
         raise CliError(f"invalid option: {exc.errors()[0]['msg']}") from exc

@@ -135,19 +135,12 @@ def _score_lines(
 ) -> list[str]:
     if catalog is None:
         return ["Score preview not available: the measures catalog is not on this computer."]
-    from desktop_app.scoring import ScoringError, ScoringOptions, score_submission
+    from desktop_app.attestation import scoring_options
+    from desktop_app.scoring import ScoringError, score_submission
 
-    practice = ws.practice()
-    statuses = frozenset(str(s) for s in practice.special_statuses) if practice else frozenset()
     try:
-        result = score_submission(
-            submission,
-            catalog,
-            ScoringOptions(
-                small_practice="small_practice" in statuses,
-                special_statuses=statuses,
-            ),
-        )
+        # the entity's statuses, APM participation and PI hardship, as the pages score them
+        result = score_submission(submission, catalog, scoring_options(ws, entity))
     except (ScoringError, ValueError) as exc:
         return [f"Score preview not available: {exc}"]
     low, high = result.final_score_range

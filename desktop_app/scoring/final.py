@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop_app.rules.model import CATEGORIES, Category, ProgramRules, WeightCase
+from desktop_app.scoring.ia import status_label
 from desktop_app.scoring.result import EstimateLog, PaymentAdjustment, ScoringOptions
 
 
@@ -20,7 +21,12 @@ def choose_weights(
     """The weight table row that applies, and why."""
     zeroed: set[Category] = set()
     why: list[str] = []
-    triggers = sorted(options.statuses & set(rules.pi_reweighting_statuses.value))
+    triggers = [
+        status_label(code)
+        for code in sorted(options.statuses & set(rules.pi_reweighting_statuses.value))
+    ]
+    if options.pi_hardship:
+        triggers.append("approved PI hardship exception")
     if triggers:
         if pi_submitted:
             why.append(

@@ -13,7 +13,7 @@ def _r(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def _status_label(code: str) -> str:
+def status_label(code: str) -> str:
     """'small_practice' -> 'small practice', as the reasons show it."""
     try:
         return (
@@ -32,7 +32,7 @@ def _score_set(
     year = rules.performance_year
     ia = rules.ia
     statuses = [
-        _status_label(code) for code in sorted(options.statuses & set(ia.special_statuses.value))
+        status_label(code) for code in sorted(options.statuses & set(ia.special_statuses.value))
     ]
     special = bool(statuses)
     pcmh = ia.pcmh_measure_id.value

@@ -37,6 +37,8 @@ class ScoringOptions(_Frozen):
     denominator_reduction: int = Field(default=0, ge=0)
     """Number of quality measures (10 points each) taken off the denominator of 60."""
     apm_participant: bool = False
+    pi_hardship: bool = False
+    """CMS approved a PI hardship exception: PI is reweighted to 0% unless PI data is present."""
 
     @property
     def statuses(self) -> frozenset[str]:

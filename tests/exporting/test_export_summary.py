@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from export_data import NPI_A, OPT_IN, TIN, add_group_data, add_individual_data, new_practice
+from export_data import (
+    NPI_A,
+    OPT_IN,
+    TIN,
+    add_group_data,
+    add_individual_data,
+    new_practice,
+    single,
+)
 
 from desktop_app.catalog import Catalog
 from desktop_app.elections import Election, confirm_election
@@ -72,3 +80,18 @@ def test_summary_without_catalog_says_the_score_is_not_available(ws: Workspace) 
         "Score preview not available: the measures catalog is not on this computer."
     ]
     assert summary.pi and summary.ia and summary.quality
+
+
+def test_summary_scores_the_entity_as_the_pages_do(ws: Workspace, catalog: Catalog) -> None:
+    """The PDF's estimate uses the entity's APM participation and PI hardship, so it
+    shows the same category scores as the PI, IA and Score pages."""
+    from desktop_app.attestation import live_preview, set_entity_flags
+    from desktop_app.reporting import EntityKey, save_value
+
+    entity = EntityKey(2025, TIN, None)
+    save_value(ws, entity, "quality", "047", single(120, 30, 160, exc=10))
+    set_entity_flags(ws, entity, apm_participant=True, pi_hardship=True)
+    lines = build_summary(ws, entity, catalog, now=NOW).score_lines
+    assert live_preview(ws, entity, catalog).categories["ia"].score == 50  # the IA page
+    assert "Improvement Activities: score 50%" in "\n".join(lines)  # APM credit, no activity
+    assert "Promoting Interoperability: score n/a, weight 0%" in "\n".join(lines)  # hardship

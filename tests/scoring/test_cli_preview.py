@@ -84,6 +84,10 @@ def test_options(
     assert data["categories"]["pi"]["score"] is None
     data = _json(capsys, str(f), "--special-status", "rural,non-patient-facing")
     assert data["weights_case"] == "pi_reweighted"
+    assert _json(capsys, str(f))["weights_case"] == "default"
+    data = _json(capsys, str(f), "--pi-hardship")
+    assert data["weights_case"] == "pi_reweighted"
+    assert "approved PI hardship exception" in data["weights_reason"]
 
 
 def test_summary_without_json(

@@ -212,6 +212,21 @@ def test_automatic_pi_reweighting(year: int) -> None:
     assert "PI data is present" in r.weights_reason
 
 
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
+def test_an_approved_pi_hardship_reweights_pi_unless_pi_data_is_present(year: int) -> None:
+    lookup, with_pi = _everything(year)
+    only_quality = submission(year, qset(("001", rate(55, 100))))
+    r = score_submission(only_quality, lookup, ScoringOptions(pi_hardship=True, cost_score=0))
+    assert r.weights_case == "pi_reweighted"
+    assert (r.categories["quality"].weight, r.categories["pi"].weight) == (55, 0)
+    assert "approved PI hardship exception" in r.weights_reason
+    plain = score_submission(only_quality, lookup, ScoringOptions(cost_score=0))
+    assert plain.weights_case == "default" and plain.categories["pi"].weight == 25
+    # PI data present: the hardship is set aside and PI is scored, as CMS does
+    r = score_submission(with_pi, lookup, ScoringOptions(pi_hardship=True))
+    assert r.weights_case == "default" and "PI data is present" in r.weights_reason
+
+
 def test_pi_and_cost_reweighted_table_is_confirmed() -> None:
     # Cost reweighted for a non-small practice, PI reweighted: confirmed 85/0/15/0 table
     from desktop_app.scoring.final import choose_weights

@@ -176,3 +176,28 @@ def test_statuses_entered_on_the_eligibility_page(three_clinicians, qtbot) -> No
     qtbot.waitUntil(lambda: "Practice page" in page.statuses.text())
     assert page.result["categories"]["ia"]["score"] == 100
     assert "Health Professional Shortage Area (HPSA) (Practice page)" in page.statuses.text()
+
+
+def test_apm_credit_and_pi_hardship_from_the_ia_and_pi_pages_count_here_too(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.attestation import live_preview, set_entity_flags
+
+    ws = page.ctx.workspace
+    ws.save_practice(Practice(tin=TIN, name="Riverside Family Medicine", size=40))
+    group = EntityKey(2025, TIN)
+    page.recompute()
+    assert page.result["weights_case"] == "default"
+    assert page.result["categories"]["ia"]["score"] == 0
+    # the IA page's "in a MIPS APM" box: 50% IA credit, on this page as on the IA page
+    set_entity_flags(ws, group, apm_participant=True)
+    page.recompute()
+    assert page.result["categories"]["ia"]["score"] == 50
+    ia_page_score = live_preview(ws, group, page.ctx.catalog).categories["ia"].score
+    assert page.result["categories"]["ia"]["score"] == ia_page_score
+    # the PI page's approved hardship exception: PI reweighted to 0% (no PI data)
+    set_entity_flags(ws, group, pi_hardship=True)
+    page.recompute()
+    assert page.result["weights_case"] == "pi_reweighted"
+    assert page.result["categories"]["pi"]["weight"] == 0
+    assert "approved PI hardship exception" in page.result["weights_reason"]
+    assert "Promoting Interoperability page" in page.statuses.text()
+    assert "not applied" not in page.statuses.text()

@@ -406,6 +406,10 @@ class ScorePage(Page):
                     sources[code] = "Eligibility page"
         for code in practice_codes:
             sources.setdefault(code, "Practice page")
+        from desktop_app.attestation import entity_facts
+
+        if entity_facts(ws, key).pi_hardship:
+            sources.setdefault("pi_hardship", "Promoting Interoperability page")
         used = frozenset(c for c in sources if c in SCORING_STATUSES)
         if not sources:
             text = (
@@ -415,7 +419,11 @@ class ScorePage(Page):
         else:
             parts = [
                 f"{special_status_label(code)} ({where}"
-                + ("" if code in SCORING_STATUSES else "; not applied by the preview")
+                + (
+                    ""
+                    if code in SCORING_STATUSES or code == "pi_hardship"
+                    else "; not applied by the preview"
+                )
                 + ")"
                 for code, where in sources.items()
             ]
@@ -436,8 +444,9 @@ class ScorePage(Page):
     def recompute(self) -> None:
         """Score the selected entity's stored data and show it."""
         self._pending = False
+        from desktop_app.attestation import scoring_options
         from desktop_app.reporting import build_submission
-        from desktop_app.scoring import ScoringError, ScoringOptions, score_submission
+        from desktop_app.scoring import ScoringError, score_submission
 
         ws = self.ctx.workspace
         if ws is None:
@@ -459,12 +468,18 @@ class ScorePage(Page):
         self.statuses.setText(statuses_text)
         try:
             submission = build_submission(ws, key)
-            options = ScoringOptions(
-                small_practice="small_practice" in statuses,
-                special_statuses=statuses,  # type: ignore[arg-type]
-                cost_score=None if self.cost_unknown.isChecked() else self.cost.value(),
-                prior_quality_score=self.prior.value() if self.use_prior.isChecked() else None,
-                complex_patient_bonus=self.bonus.value() or None,
+            # The entity's statuses, APM participation and PI hardship exactly as the
+            # PI, IA and Quality pages score them, plus what this page asks for.
+            options = scoring_options(ws, key).model_copy(
+                update={
+                    "small_practice": "small_practice" in statuses,
+                    "special_statuses": statuses,
+                    "cost_score": None if self.cost_unknown.isChecked() else self.cost.value(),
+                    "prior_quality_score": (
+                        self.prior.value() if self.use_prior.isChecked() else None
+                    ),
+                    "complex_patient_bonus": self.bonus.value() or None,
+                }
             )
             result = score_submission(submission, catalog, options)
         except (ScoringError, ValueError) as exc:
