@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,7 @@ SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "qrda3-samples"
 LATEST = SAMPLES / "valid" / "qrda-files__valid-QRDA-III-latest.xml"
 
 
-@pytest.fixture(autouse=True)
-def user_catalog(
-    catalog_file: Path, measures_source: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The user's catalog, as installed (copied from the session catalog)."""
-    from desktop_app import paths
-
-    monkeypatch.setenv("MIPSDESK_CATALOG_SOURCE", str(measures_source))
-    dest = paths.catalog_path()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(catalog_file, dest)
+pytestmark = pytest.mark.usefixtures("user_catalog")  # the catalog as installed (conftest)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,7 @@ from desktop_app.store import Workspace
 ENTITY = EntityKey(2025, TIN, NPI)
 
 
-@pytest.fixture(autouse=True)
-def user_catalog(
-    catalog_file: Path, measures_source: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from desktop_app import paths
-
-    monkeypatch.setenv("MIPSDESK_CATALOG_SOURCE", str(measures_source))
-    dest = paths.catalog_path()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(catalog_file, dest)
+pytestmark = pytest.mark.usefixtures("user_catalog")  # the catalog as installed (conftest)
 
 
 def practice_with_clinician(path: Path) -> Workspace:

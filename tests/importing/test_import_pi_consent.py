@@ -8,7 +8,6 @@ same, records the agreement with the user and the time, and writes nothing witho
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -110,18 +109,6 @@ def test_a_practice_that_is_not_small_imports_pi_without_being_asked(
     apply_import(ws, preview)
     assert [v.measure_id for v in stored_values(ws, ENTITY, "pi")] == ["PI_EP_1"]
     assert pi_consent(ws, ENTITY) is None
-
-
-@pytest.fixture
-def user_catalog(
-    catalog_file: Path, measures_source: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from desktop_app import paths
-
-    monkeypatch.setenv("MIPSDESK_CATALOG_SOURCE", str(measures_source))
-    dest = paths.catalog_path()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(catalog_file, dest)
 
 
 def test_cli_import_of_pi_needs_agree_pi_scoring(
