@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui.background import run_in_background
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.widgets.common import set_role, title_label
+from desktop_app.gui.widgets.scroll import FittingScrollArea
 from desktop_app.importing import (
     ApplyResult,
     ImportApplyError,
@@ -121,8 +121,7 @@ class ImportDialog(QDialog):
         row.addWidget(self.path_label, 1)
         layout.addLayout(row)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroll = FittingScrollArea()
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)

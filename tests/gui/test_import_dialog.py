@@ -261,3 +261,20 @@ def test_after_importing_a_clinicians_file_the_page_shows_that_clinician(
     assert page.tabs.currentWidget() is page.entry
     items = [page.entry.list.item(i).text().splitlines()[0] for i in range(page.entry.list.count())]
     assert items == ["001 · eCQM", "236 · eCQM"]
+
+
+def test_a_long_preview_scrolls_instead_of_clipping_its_text(dialog, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    load(dialog, qtbot, LATEST)
+
+    def clipped() -> list[str]:
+        return [
+            label.text()[:40]
+            for label in dialog.body.findChildren(QLabel)
+            if label.isVisible()
+            and label.wordWrap()
+            and label.height() < label.heightForWidth(label.width())
+        ]
+
+    qtbot.waitUntil(lambda: clipped() == [], timeout=3000)

@@ -7,6 +7,7 @@ from typing import ClassVar
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from desktop_app.gui.context import AppContext
+from desktop_app.gui.widgets.scroll import FittingScrollArea
 
 
 class Page(QWidget):
@@ -44,8 +45,7 @@ def scroll_body(
     """
     outer = QVBoxLayout(page)
     outer.setContentsMargins(0, 0, 0, 0)
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
+    scroll = FittingScrollArea()
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     outer.addWidget(scroll)
     body = body if body is not None else QWidget()
