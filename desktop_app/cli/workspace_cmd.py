@@ -21,13 +21,14 @@ from desktop_app.models.clinician_csv import CsvRowError, parse_clinicians_csv
 from desktop_app.models.errors import field_label
 from desktop_app.models.practice import Clinician, Practice
 from desktop_app.store import (
+    FinalRecordsError,
     Workspace,
     WorkspaceCorruptError,
     WorkspaceError,
     default_workspace_path,
     describe_backup,
     list_backups,
-    restore_backup,
+    restore_workspace,
 )
 
 # Model field -> the CLI option that sets it, to say which option to fix.
@@ -160,9 +161,16 @@ def _register_workspace(subparsers: Any) -> None:
 
     restore = commands.add_parser(
         "restore",
-        help="put a backup in place of the workspace (the current file is kept aside)",
+        help="put a backup in place of the workspace (the current file is kept aside; "
+        "confirmed elections and PI agreements the backup lacks are kept)",
     )
     restore.add_argument("backup", type=Path, metavar="BACKUP", help="the backup file")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="restore even if final records (confirmed elections, PI agreements) the backup "
+        "lacks can't be kept in it; they stay only in the previous file, kept aside",
+    )
     add_workspace_option(restore)
     restore.set_defaults(handler=_workspace_restore)
 
@@ -314,12 +322,19 @@ def _workspace_backup(args: argparse.Namespace) -> int:
 def _workspace_restore(args: argparse.Namespace) -> int:
     path = workspace_path(args)
     try:
-        kept = restore_backup(path, args.backup)
+        result = restore_workspace(path, args.backup, force=args.force)
+    except FinalRecordsError as exc:
+        raise CliError(
+            f"{exc}\nTo restore anyway, without them: mipsdesk --workspace {path} workspace "
+            f"restore --force {args.backup}"
+        ) from exc
     except WorkspaceError as exc:
         raise CliError(str(exc)) from exc
     print(f"Restored {path} from {args.backup}.")
-    if kept is not None:
-        print(f"The previous file was kept as {kept}.")
+    if result.previous is not None:
+        print(f"The previous file was kept as {result.previous}.")
+    for line in result.summary_lines():
+        print(line)
     return 0
 
 

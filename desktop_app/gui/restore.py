@@ -9,8 +9,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +25,11 @@ class RestoreBackupDialog(QDialog):
 
     Restoring keeps the damaged file beside it (renamed ``.damaged-<time>``) and
     emits ``restored(path)`` so the window opens the restored workspace.
+
+    Final records (confirmed elections, PI agreements) of the current file that the
+    backup lacks are kept in the restored file; the summary box says which. If
+    they can't be kept, the dialog says which ones and restores only after the
+    user types CONFIRM and presses "Restore anyway".
     """
 
     restored = Signal(Path)
@@ -47,6 +54,16 @@ class RestoreBackupDialog(QDialog):
         self.problem = set_role(QLabel(""), "error")
         self.problem.setWordWrap(True)
         self.problem.setVisible(False)
+        self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.confirm_label = QLabel(
+            "To restore this backup anyway, without those final records, type CONFIRM:"
+        )
+        self.confirm_label.setWordWrap(True)
+        self.confirm_edit = QLineEdit()
+        self.confirm_edit.setAccessibleName("Type CONFIRM to restore anyway")
+        self.confirm_edit.setPlaceholderText("CONFIRM")
+        self.summary_box: QMessageBox | None = None
+        self._force_offered = False
         buttons = QDialogButtonBox()
         if error.backups:
             layout.addWidget(
@@ -71,21 +88,71 @@ class RestoreBackupDialog(QDialog):
             )
             buttons.addButton(QDialogButtonBox.StandardButton.Close)
         layout.addWidget(self.problem)
+        layout.addWidget(self.confirm_label)
+        layout.addWidget(self.confirm_edit)
+        self._set_force_offered(False)
+        self.backups.currentRowChanged.connect(lambda _row: self._set_force_offered(False))
         layout.addWidget(buttons)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
+    def _set_force_offered(self, offered: bool) -> None:
+        """Show or hide the second, explicit confirmation for restoring without final records."""
+        self._force_offered = offered
+        self.confirm_label.setVisible(offered)
+        self.confirm_edit.setVisible(offered)
+        self.confirm_edit.clear()
+        if self.restore_button is not None:
+            self.restore_button.setText("Restore anyway" if offered else "Restore backup")
+        if not offered and self.problem.isVisible():
+            self.problem.setVisible(False)
+
     def accept(self) -> None:
-        from desktop_app.store import WorkspaceError, restore_backup
+        from desktop_app.store import FinalRecordsError, WorkspaceError, restore_workspace
 
         item = self.backups.currentItem()
         if item is None:
             return
+        force = False
+        if self._force_offered:
+            if self.confirm_edit.text() != "CONFIRM":
+                self.confirm_edit.setFocus()
+                self.confirm_label.setText(
+                    "Type CONFIRM exactly (capital letters) to restore this backup anyway, "
+                    "without those final records; or choose another backup, or Cancel."
+                )
+                set_role(self.confirm_label, "error")
+                return
+            force = True
         try:
-            restore_backup(Path(self.error.path), Path(item.data(Qt.ItemDataRole.UserRole)))
+            result = restore_workspace(
+                Path(self.error.path), Path(item.data(Qt.ItemDataRole.UserRole)), force=force
+            )
+        except FinalRecordsError as exc:
+            self._set_force_offered(True)
+            self.problem.setText(str(exc))
+            self.problem.setVisible(True)
+            return
         except WorkspaceError as exc:
             self.problem.setText(str(exc))
             self.problem.setVisible(True)
             return
+        lines = result.summary_lines()
+        parent = self.parentWidget()
         super().accept()
+        if lines:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning
+                if result.dropped or result.unchecked
+                else QMessageBox.Icon.Information,
+                "Backup restored",
+                f"Restored {Path(self.error.path).name} from the backup.",
+                QMessageBox.StandardButton.Ok,
+                parent,
+            )
+            box.setInformativeText("\n".join(lines))
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 520px; }")
+            self.summary_box = box
+            box.open()
         self.restored.emit(Path(self.error.path))

@@ -10,13 +10,15 @@ from desktop_app.store.backups import (
     backup_time,
     describe_backup,
     list_backups,
-    restore_backup,
 )
 from desktop_app.store.errors import (
+    FinalRecordsError,
     WorkspaceCorruptError,
     WorkspaceError,
     WorkspaceMigrationError,
 )
+from desktop_app.store.final_records import FinalRecord
+from desktop_app.store.restore import RestoreResult, restore_backup, restore_workspace
 from desktop_app.store.schema import (
     CORE_SET_NAME,
     migration_sets,
@@ -36,6 +38,9 @@ __all__ = [
     "KEEP_BACKUPS",
     "WORKSPACE_SUFFIX",
     "AuditEntry",
+    "FinalRecord",
+    "FinalRecordsError",
+    "RestoreResult",
     "Workspace",
     "WorkspaceCorruptError",
     "WorkspaceError",
@@ -48,5 +53,6 @@ __all__ = [
     "migration_sets",
     "register_migrations",
     "restore_backup",
+    "restore_workspace",
     "unregister_migrations",
 ]

@@ -143,12 +143,10 @@ def prune_backups(workspace_path: Path, keep: int = KEEP_BACKUPS) -> list[Path]:
     return removed
 
 
-def restore_backup(workspace_path: Path, backup_path: Path) -> Path | None:
-    """Put ``backup_path`` in place of the workspace; return where the old file was kept.
+def stage_backup(workspace_path: Path, backup_path: Path) -> Path:
+    """Check ``backup_path`` and copy it beside the workspace as ``<name>.restoring-<time>``.
 
-    The current (damaged) file and its -wal/-shm files are renamed
-    ``<name>.damaged-<UTC timestamp>`` (never deleted); None is returned when there
-    was no current file. The workspace must not be open while this runs.
+    The copy is complete and checked or absent; the workspace is not touched.
     """
     workspace_path = Path(workspace_path)
     backup_path = Path(backup_path)
@@ -170,9 +168,32 @@ def restore_backup(workspace_path: Path, backup_path: Path) -> Path | None:
                 f"The backup {backup_path} is damaged too; choose another (older) backup."
             )
         staged = workspace_path.with_name(f"{workspace_path.name}.restoring-{utc_stamp()}")
-        copy_database(source, staged)
+        try:
+            copy_database(source, staged)
+        except (OSError, sqlite3.Error) as exc:
+            raise WorkspaceError(
+                f"Could not copy the backup {backup_path} beside {workspace_path} ({exc}); "
+                "nothing was changed. Check that the folder is writable and the disk has "
+                "free space."
+            ) from exc
     finally:
         source.close()
+    return staged
+
+
+def discard_staged(staged: Path) -> None:
+    for leftover in [staged, *(Path(str(staged) + s) for s in _SIDE_FILES)]:
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def swap_in(workspace_path: Path, staged: Path, backup_path: Path) -> Path | None:
+    """Put the complete file ``staged`` in place of the workspace; return where the old one went.
+
+    The current file and its -wal/-shm files are renamed ``<name>.damaged-<UTC
+    timestamp>`` (never deleted); None when there was no current file.
+    """
+    workspace_path = Path(workspace_path)
     damaged: Path | None = None
     try:
         if workspace_path.exists():
@@ -192,9 +213,17 @@ def restore_backup(workspace_path: Path, backup_path: Path) -> Path | None:
                     os.replace(side, Path(str(damaged) + suffix))
         os.replace(staged, workspace_path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            staged.unlink()
+        discard_staged(staged)
+        if damaged is not None and damaged.exists() and not workspace_path.exists():
+            # Put the current file (and its -wal/-shm) back where it was.
+            with contextlib.suppress(OSError):
+                os.replace(damaged, workspace_path)
+                for suffix in _SIDE_FILES:
+                    side = Path(str(damaged) + suffix)
+                    if side.exists():
+                        os.replace(side, Path(str(workspace_path) + suffix))
         raise WorkspaceError(
-            f"Could not restore {backup_path} to {workspace_path} ({exc.strerror or exc})."
+            f"Could not restore {backup_path} to {workspace_path} ({exc.strerror or exc}); "
+            "the workspace was left as it was."
         ) from exc
     return damaged

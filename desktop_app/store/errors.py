@@ -24,3 +24,14 @@ class WorkspaceCorruptError(WorkspaceError):
 
 class WorkspaceMigrationError(WorkspaceError):
     """Updating the workspace to this version of MIPS Desk failed; the file was left as it was."""
+
+
+class FinalRecordsError(WorkspaceError):
+    """Restoring a backup would erase records CMS treats as final; nothing was changed.
+
+    ``records`` lists ``(description, why it can't be kept)`` for each one.
+    """
+
+    def __init__(self, message: str, records: list[tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.records = records

@@ -15,6 +15,7 @@ first; backups keep earlier copies.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 from sqlite_utils import Database, Migrations
 
@@ -155,3 +156,80 @@ def migration_sets() -> list[Migrations]:
     """Every set Workspace.open applies, in order: the core set first."""
     with _lock:
         return [core_migrations, *_registered]
+
+
+_expected_lock = threading.Lock()
+_Fingerprint = tuple[tuple[int, str, tuple[str, ...]], ...]
+_steps_cache: dict[_Fingerprint, list[MigrationStep]] = {}
+
+
+@dataclass(frozen=True)
+class MigrationStep:
+    """The tables one migration creates and drops (found on an empty database)."""
+
+    set_name: str
+    name: str
+    created: frozenset[str]
+    dropped: frozenset[str]
+
+
+def _fingerprint(sets: list[Migrations]) -> _Fingerprint:
+    empty = Database(memory=True)
+    try:
+        return tuple((id(s), s.name, tuple(m.name for m in s.pending(empty))) for s in sets)
+    finally:
+        empty.close()
+
+
+def migration_steps(sets: list[Migrations] | None = None) -> list[MigrationStep]:
+    """What each registered migration does to the list of tables, in application order.
+
+    Found by running the migrations, in order, on an empty in-memory database
+    (once per process and list of sets). From a migration that fails there on,
+    its set is left out (nothing is checked for it).
+    """
+    sets = migration_sets() if sets is None else sets
+    key = _fingerprint(sets)
+    with _expected_lock:
+        cached = _steps_cache.get(key)
+        if cached is not None:
+            return cached
+    db = Database(memory=True, execute_plugins=False)
+    steps: list[MigrationStep] = []
+    try:
+        for migrations in sets:
+            for migration in migrations.pending(db):
+                before = set(db.table_names())
+                try:
+                    migration.fn(db)
+                except Exception:
+                    break
+                after = set(db.table_names())
+                steps.append(
+                    MigrationStep(
+                        migrations.name,
+                        migration.name,
+                        frozenset(after - before),
+                        frozenset(before - after),
+                    )
+                )
+    finally:
+        db.close()
+    with _expected_lock:
+        _steps_cache[key] = steps
+    return steps
+
+
+def expected_tables(applied: set[tuple[str, str]], set_names: set[str] | None = None) -> set[str]:
+    """The tables a workspace with these applied ``(set, migration)`` pairs must have.
+
+    Only tables created by the sets in ``set_names`` (default: every set) count.
+    """
+    tables: set[str] = set()
+    for step in migration_steps():
+        if (step.set_name, step.name) not in applied:
+            continue
+        tables -= step.dropped
+        if set_names is None or step.set_name in set_names:
+            tables |= step.created
+    return tables

@@ -38,7 +38,7 @@ from desktop_app.store.errors import (
     WorkspaceError,
     WorkspaceMigrationError,
 )
-from desktop_app.store.schema import CORE_SET_NAME, migration_sets
+from desktop_app.store.schema import CORE_SET_NAME, expected_tables, migration_sets
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +138,11 @@ class AuditEntry:
     @property
     def summary(self) -> str:
         """One line for people: ``jane updated clinicians 1234567893 (last_name)``."""
+        if self.action == "keep_final":
+            return (
+                f"{self.user} kept final record across restore: "
+                f"{self.table_name.replace('_', ' ')} {self.record_key}"
+            )
         verbs = {"insert": "added", "update": "changed", "delete": "removed"}
         verb = verbs.get(self.action, self.action)
         text = f"{self.user} {verb} {self.table_name.replace('_', ' ')} {self.record_key}"
@@ -245,6 +250,7 @@ class Workspace:
             for suffix in _SIDE_SUFFIXES:
                 _chmod_private(Path(str(path) + suffix))
             workspace = cls(path, db, user or _session_user())
+            workspace._check_tables(None)  # before a migration could stumble on it
             workspace.migrate()
         except BaseException:
             conn.close()
@@ -376,7 +382,28 @@ class Workspace:
         if migrations.pending(self.db):
             self.migrate()
         else:
+            self._check_tables({migrations.name})
             self._applied_sets.add(migrations.name)
+
+    def _check_tables(self, set_names: set[str] | None) -> None:
+        """WorkspaceCorruptError if a table the applied migrations created is missing.
+
+        Only tables of the sets in ``set_names`` (None: all) are checked. A table
+        removed with another SQLite tool (``DROP TABLE elections``) would otherwise
+        surface later as a raw "no such table" error.
+        """
+        with self._lock:
+            applied = {(r["set"], r["name"]) for r in self.applied_migrations()}
+            present = set(self.db.table_names())
+        missing = sorted(expected_tables(applied, set_names) - present)
+        if missing:
+            names = ", ".join(missing)
+            raise _corrupt(
+                self.path,
+                f"the table{'s' if len(missing) > 1 else ''} {names}, which MIPS Desk created "
+                f"in it, {'are' if len(missing) > 1 else 'is'} missing (removed with another "
+                "program?), so the data kept there is gone from this file.",
+            )
 
     def _apply_in_one_transaction(self, sets: list[Migrations]) -> None:
         self.db.conn.execute("BEGIN IMMEDIATE")
