@@ -8,7 +8,18 @@ wrong or risky (counts that don't add up, data completeness below the year's
 threshold, an eligible population under the case minimum, inverse measures), computes
 the performance rate and data completeness, builds the QPP JSON value to store, and
 asks the scoring engine for the points and their reason (no scoring logic lives
-here).
+here), shown out of the most the measure can earn (the topped-out cap if capped).
+
+It refuses or flags what export refuses or leaves out, for the same reasons:
+
+- a MIPS CQM with denominator exclusions is an error (CQM_EXCLUSION_NOT_ZERO, as in
+  :mod:`desktop_app.exporting.check`): CMS's QPP JSON reference says
+  eligiblePopulationExclusion "should be 0 for all CQM measures as excluded
+  populations should already have been subtracted out of the eligible population";
+  the message says which eligible population to enter instead. eCQMs report them;
+- an eCQM whose met + not met + exclusions + exceptions isn't its eligible population
+  is a warning (ECQM_COUNTS_DONT_ADD_UP): QPP JSON can carry it, but the QRDA III
+  writer leaves it out ("the counts don't add up").
 """
 
 from __future__ import annotations
@@ -54,6 +65,14 @@ class EntryIssue:
     message: str
     field: FieldName | None = None
     stratum: str | None = None
+    code: str | None = None
+    """A stable name for issues the page acts on (e.g. :data:`CQM_EXCLUSION_NOT_ZERO`)."""
+
+
+CQM_EXCLUSION_NOT_ZERO = "CQM_EXCLUSION_NOT_ZERO"
+"""A MIPS CQM with denominator exclusions: the export check refuses it (same code)."""
+ECQM_COUNTS_DONT_ADD_UP = "ECQM_COUNTS_DONT_ADD_UP"
+"""An eCQM whose counts don't equal its eligible population: no QRDA III for it."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +158,8 @@ def check_counts(
     issues: list[EntryIssue] = []
     where = f"Stratum '{stratum}': " if stratum else ""
 
-    def add(sev: Severity, msg: str, fld: FieldName | None = None) -> None:
-        issues.append(EntryIssue(sev, where + msg, fld, stratum))
+    def add(sev: Severity, msg: str, fld: FieldName | None = None, code: str | None = None) -> None:
+        issues.append(EntryIssue(sev, where + msg, fld, stratum, code))
 
     if counts.empty:
         add("info", "Nothing entered yet.")
@@ -157,6 +176,20 @@ def check_counts(
     exc = counts.exceptions or 0
     not_met = counts.not_met or 0
     reported = met + not_met + excl + exc
+    if submission_method == "registry" and excl > 0:
+        # CMS's QPP JSON reference (measurements, cqmSinglePerformanceRate):
+        # "eligiblePopulationExclusion should be 0 for all CQM measures as excluded
+        # populations should already have been subtracted out of the eligible
+        # population in the denominator". The export check refuses it the same way.
+        add(
+            "error",
+            f"A MIPS CQM reports denominator exclusions by leaving those patients out of the "
+            f"eligible population: enter {max(pop - excl, 0)} as the eligible population "
+            f"({pop} - {excl} excluded) and 0 as denominator exclusions. CMS expects "
+            "eligiblePopulationExclusion = 0 for MIPS CQMs, and the export refuses it.",
+            "exclusions",
+            CQM_EXCLUSION_NOT_ZERO,
+        )
     if reported > pop:
         add(
             "error",
@@ -172,6 +205,19 @@ def check_counts(
     completeness = 100.0 * reported / pop if pop > 0 else None
     if pop == 0:
         add("warning", "The eligible population is 0: there is nothing to score.")
+    elif reported < pop and submission_method == "electronicHealthRecord":
+        # An EHR counts every patient of the denominator: met + not met + exclusions +
+        # exceptions = eligible population. The QRDA III writer leaves any other eCQM out.
+        add(
+            "warning",
+            f"The counts don't add up for an eCQM: met {met} + not met {not_met} + "
+            f"exclusions {excl} + exceptions {exc} = {reported}, not the eligible population "
+            f"{pop}. A QRDA III file can't carry this measure (the export leaves it out); "
+            f"enter the {pop - reported} remaining patients as performance not met (or "
+            "correct the eligible population), as your EHR's report shows them.",
+            "not_met",
+            ECQM_COUNTS_DONT_ADD_UP,
+        )
     elif reported < pop:
         add(
             "info" if completeness is not None and completeness >= completeness_min else "warning",
@@ -196,14 +242,29 @@ def check_counts(
         )
     if denominator == 0 and pop > 0:
         add("warning", "Nothing is reported as met or not met: there is no performance rate.")
-    if submission_method == "registry" and excl > 0:
-        add(
-            "warning",
-            "CMS's QPP JSON reference expects denominator exclusions (eligiblePopulation"
-            "Exclusion) of 0 for MIPS CQMs; check the measure specification.",
-            "exclusions",
-        )
     return RateCheck(rate, completeness, issues)
+
+
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def max_points(
+    measure: MeasureInfo, submission_method: str, lookup: MeasureLookup, rules: ProgramRules
+) -> tuple[float, str | None]:
+    """The most points ``measure`` can earn as ``submission_method``, and why it is less
+    than the year's points per measure (the topped-out cap), as the scoring engine caps
+    them: topped out by program, unless CMS removed the cap for this collection type."""
+    q = rules.quality
+    most = float(q.max_points_per_measure.value)
+    bench = lookup.benchmark(measure.year, measure.measure_id, submission_method)
+    if bench is None or not bench.is_topped_out_by_program:
+        return most, None
+    removed = measure.data.get("sevenPointCapRemoved") or []
+    if measure.data.get("isSevenPointCapRemoved") and (not removed or submission_method in removed):
+        return most, None
+    cap = float(q.topped_out_cap.value)
+    return min(most, cap), f"topped out: capped at {_num(cap)}"
 
 
 def _ceil_pct(pop: int, pct: float) -> int:
@@ -227,6 +288,22 @@ class EntryCheck:
     """Points and their reason from the scoring engine (None when there is no value)."""
     inverse: bool
     strata: dict[str, RateCheck] = field(default_factory=dict)
+    max_points: float | None = None
+    """The most points the measure can earn as this collection type: the year's
+    topped-out cap for a capped measure, else the year's points per measure."""
+    cap_note: str | None = None
+    """Why ``max_points`` is below the usual maximum (e.g. 'topped out: capped at 7')."""
+
+    @property
+    def points_text(self) -> str:
+        """'3.68 of 7 (topped out: capped at 7)' – the live points against their maximum."""
+        if self.score is None or self.score.points is None:
+            return "—"
+        most = self.max_points if self.max_points is not None else self.score.max_points
+        text = f"{_num(self.score.points)} of {_num(most)}" if most is not None else ""
+        if self.cap_note:
+            text += f" ({self.cap_note})"
+        return text or _num(self.score.points)
 
     @property
     def errors(self) -> list[EntryIssue]:
@@ -330,6 +407,7 @@ def check_entry(
         if not isinstance(counts, Counts):
             rate = score.performance_rate
             completeness = score.data_completeness
+    most, cap_note = max_points(measure, submission_method, lookup, rules)
     return EntryCheck(
         measure_id=measure.measure_id,
         submission_method=submission_method,
@@ -340,6 +418,8 @@ def check_entry(
         score=score,
         inverse=measure.is_inverse,
         strata=strata_checks,
+        max_points=most,
+        cap_note=cap_note,
     )
 
 

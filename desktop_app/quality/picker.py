@@ -9,11 +9,14 @@ cap and whether CMS removed it).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from desktop_app.catalog.model import Benchmark, MeasureInfo, Mvp, SearchHit
+from desktop_app.rules import RulesError, load_rules
+from desktop_app.scoring.deciles import PERCENTILE_KEYS
 
 # Collection types a practice can enter in MIPS Desk, and the names CMS uses for them.
 ENTRY_METHODS: tuple[str, ...] = ("registry", "electronicHealthRecord")
@@ -62,6 +65,29 @@ def specialty_label(key: str) -> str:
 
 
 @dataclass(frozen=True)
+class DecileStart:
+    """Where one decile of a benchmark starts, as a performance rate in percent.
+
+    ``op`` is how a rate compares with ``rate`` to reach the decile: ``≥`` for normal
+    measures (decile 1 starts at 0), ``≤`` for inverse ones (lower is better), and
+    ``>`` for decile 1 of an inverse measure (any rate above decile 2's limit).
+    """
+
+    decile: int
+    op: str
+    rate: float
+
+    @property
+    def text(self) -> str:
+        return f"{self.op} {_rate_text(self.rate)}%"
+
+
+def _rate_text(x: float) -> str:
+    """Up to 3 decimals, as CMS publishes percentiles (94.955 stays 94.955)."""
+    return f"{x:.3f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
 class BenchmarkView:
     """A measure's benchmark for one collection type, as the picker shows it."""
 
@@ -73,17 +99,81 @@ class BenchmarkView:
     """True when scores are capped at 7 points (topped out by program, cap not removed)."""
     cap_removed: bool
     percentiles: dict[int, float] | None
+    is_inverse: bool = False
+    """Lower performance rates are better (the deciles count downwards)."""
+    cap_points: float | None = None
+    """The year's topped-out cap (program rules) when ``capped``; None if unknown."""
 
     @property
     def label(self) -> str:
         return collection_type_label(self.submission_method)
 
+    @property
+    def cap_text(self) -> str:
+        """'capped at 7 points' (the cap from the year's rules)."""
+        if self.cap_points is None:
+            return "capped"
+        return f"capped at {_rate_text(self.cap_points)} points"
+
+    def decile_starts(self) -> list[DecileStart]:
+        """Where deciles 1..10 start, as the scoring engine counts them (empty without
+        percentiles). Deciles that start at the same rate are skipped: a rate reaching
+        them lands in the highest one (see :mod:`desktop_app.scoring.deciles`)."""
+        p = self.percentiles or {}
+        if any(k not in p for k in PERCENTILE_KEYS):
+            return []
+        if not self.is_inverse:
+            return [DecileStart(1, "≥", 0.0)] + [
+                DecileStart(d, "≥", float(p[10 * (d - 1)])) for d in range(2, 11)
+            ]
+        # Inverse: decile 10 is rate <= p10, decile d is rate <= p(110 - 10d), decile 1
+        # is any rate above p90.
+        return [DecileStart(1, ">", float(p[90]))] + [
+            DecileStart(d, "≤", float(p[110 - 10 * d])) for d in range(2, 11)
+        ]
+
+    @property
+    def top_decile(self) -> DecileStart | None:
+        """The rate needed for the top decile (10 points unless capped)."""
+        starts = self.decile_starts()
+        return starts[-1] if starts else None
+
+    @property
+    def max_points_start(self) -> DecileStart | None:
+        """The rate from which the measure earns its most points: the top decile, or for
+        a capped measure the start of the decile where the points reach the cap."""
+        starts = self.decile_starts()
+        if not starts:
+            return None
+        if self.capped and self.cap_points is not None:
+            decile = min(10, max(1, math.ceil(self.cap_points)))
+            return starts[decile - 1]
+        return starts[-1]
+
+    def short_text(self) -> str:
+        """One table cell: the rate for the top decile and the cap, e.g. '10 at ≥ 95%'."""
+        if not self.has_benchmark:
+            return "No benchmark"
+        top = self.max_points_start
+        if top is None:
+            return "Benchmark (no deciles)"
+        if self.capped:
+            cap = _rate_text(self.cap_points) if self.cap_points is not None else "capped"
+            return f"Max {cap} at {top.text}"
+        return f"10 at {top.text}" + (" (topped out)" if self.topped_out else "")
+
     def describe(self) -> str:
         if not self.has_benchmark:
             return f"{self.label}: no benchmark"
+        top = self.max_points_start
         parts = [f"{self.label}: benchmark"]
+        if top is not None and not self.capped:
+            parts.append(f"10 points at a rate {top.text}")
+        if self.is_inverse:
+            parts.append("inverse (lower is better)")
         if self.capped:
-            parts.append("topped out, capped at 7 points")
+            reached = f" (reached at a rate {top.text})" if top is not None else ""
+            parts.append(f"topped out, {self.cap_text}{reached}")
         elif self.topped_out_by_program and self.cap_removed:
             parts.append("topped out, 7-point cap removed")
         elif self.topped_out:
@@ -148,8 +238,9 @@ class MeasureRow:
             out.append("High priority")
         if self.is_inverse:
             out.append("Inverse (lower is better)")
-        if any(b.capped for b in self.benchmarks):
-            out.append("Capped at 7 points")
+        capped = next((b for b in self.benchmarks if b.capped), None)
+        if capped is not None:
+            out.append(capped.cap_text[:1].upper() + capped.cap_text[1:])
         elif any(b.topped_out for b in self.benchmarks):
             out.append("Topped out")
         if not self.in_traditional_mips:
@@ -170,7 +261,9 @@ class MeasureFilter:
     mvp: str | None = None
 
 
-def _benchmark_view(measure: MeasureInfo, bench: Benchmark) -> BenchmarkView:
+def _benchmark_view(
+    measure: MeasureInfo, bench: Benchmark, cap: float | None = None
+) -> BenchmarkView:
     removed_list = measure.data.get("sevenPointCapRemoved") or []
     cap_removed = bool(measure.data.get("isSevenPointCapRemoved")) and (
         not removed_list or bench.submission_method in removed_list
@@ -184,7 +277,17 @@ def _benchmark_view(measure: MeasureInfo, bench: Benchmark) -> BenchmarkView:
         capped=bench.is_topped_out_by_program and not cap_removed,
         cap_removed=cap_removed,
         percentiles=dict(bench.percentiles) if bench.percentiles else None,
+        is_inverse=bench.is_inverse or measure.is_inverse,
+        cap_points=cap if bench.is_topped_out_by_program and not cap_removed else None,
     )
+
+
+def topped_out_cap(year: int) -> float | None:
+    """The year's cap on topped-out measures (program rules), None without rules."""
+    try:
+        return float(load_rules(year).quality.topped_out_cap.value)
+    except RulesError:
+        return None
 
 
 def _mvp_index(catalog: PickerCatalog, year: int) -> dict[str, list[str]]:
@@ -201,18 +304,24 @@ def measure_row(
     catalog: PickerCatalog,
     measure: MeasureInfo,
     mvp_index: dict[str, list[str]] | None = None,
+    cap: float | None = None,
 ) -> MeasureRow:
-    """The picker's view of one catalog measure (with its benchmarks)."""
+    """The picker's view of one catalog measure (with its benchmarks); ``cap`` is the
+    year's topped-out cap (default: from the year's program rules)."""
     if mvp_index is None:
         mvp_index = _mvp_index(catalog, measure.year)
+    if cap is None:
+        cap = topped_out_cap(measure.year)
     views: list[BenchmarkView] = []
     for bench in catalog.benchmarks(measure.year, measure.measure_id):
-        views.append(_benchmark_view(measure, bench))
+        views.append(_benchmark_view(measure, bench, cap))
     methods = tuple(measure.submission_methods)
     # Collection types without a benchmark row are listed too, as "no benchmark".
     for method in methods:
         if method in ENTRY_METHODS and not any(v.submission_method == method for v in views):
-            views.append(BenchmarkView(method, False, False, False, False, False, None))
+            views.append(
+                BenchmarkView(method, False, False, False, False, False, None, measure.is_inverse)
+            )
     order = {m: i for i, m in enumerate(methods)}
     views.sort(key=lambda v: order.get(v.submission_method, 99))
     strata = tuple(
@@ -247,8 +356,9 @@ class MeasurePicker:
         self.catalog = catalog
         self.year = year
         index = _mvp_index(catalog, year)
+        cap = topped_out_cap(year)
         self.rows: list[MeasureRow] = [
-            measure_row(catalog, m, index) for m in catalog.measures(year, "quality")
+            measure_row(catalog, m, index, cap) for m in catalog.measures(year, "quality")
         ]
         self._by_id = {r.measure_id: r for r in self.rows}
         self.mvps: list[Mvp] = catalog.mvps(year)
@@ -330,9 +440,14 @@ def _why(row: MeasureRow, method: str) -> str:
     if bench is None or not bench.has_benchmark:
         parts.append(f"no {collection_type_label(method)} benchmark (scores little)")
     elif bench.capped:
-        parts.append("topped out: at most 7 points")
+        parts.append(f"topped out: {bench.cap_text}")
     else:
-        parts.append(f"{collection_type_label(method)} benchmark, up to 10 points")
+        top = bench.top_decile
+        parts.append(
+            f"{collection_type_label(method)} benchmark, 10 points at a rate {top.text}"
+            if top is not None
+            else f"{collection_type_label(method)} benchmark"
+        )
     return ", ".join(parts)
 
 

@@ -81,9 +81,13 @@ def test_search_and_filters_narrow_the_table(page, qtbot) -> None:  # type: igno
 
 def test_table_shows_benchmarks_and_the_seven_point_cap(page) -> None:  # type: ignore[no-untyped-def]
     tab = page.choose
+    headers = [tab.table.horizontalHeaderItem(j).text() for j in range(tab.table.columnCount())]
+    assert headers[4:7] == ["MIPS CQM", "eCQM", "Claims"]
     tab.search.setText("005")
     row = next(i for i in range(tab.table.rowCount()) if tab.table.item(i, 0).text() == "005")
-    assert tab.table.item(row, 4).text() == "Capped at 7"
+    p = page.ctx.catalog.benchmark(YEAR, "005", "registry").percentiles
+    assert tab.table.item(row, 4).text() == f"Max 7 at ≥ {p[60]:g}%"
+    assert "capped at 7 points" in tab.table.item(row, 4).toolTip()
     assert tab.table.item(row, 3).text() == "eCQM, CQM"
     tab.table.selectRow(row)
     assert "capped at 7 points" in tab.detail.text()
@@ -120,6 +124,7 @@ def add_and_open(page, measure_id: str, method: str = "registry"):  # type: igno
 
 def test_counts_are_checked_as_the_user_types_with_live_points(page, ctx) -> None:  # type: ignore[no-untyped-def]
     from desktop_app.reporting import EntityKey, stored_values
+    from desktop_app.rules import load_rules
 
     form = add_and_open(page, "236")
     assert form.heading.text().startswith("236 – Controlling High Blood Pressure")
@@ -129,7 +134,9 @@ def test_counts_are_checked_as_the_user_types_with_live_points(page, ctx) -> Non
     assert form.fields["not_met"].property("invalid") is True
     type_counts(form, "100", "0", "0", "40", "20")
     assert "Data completeness 60%" in form.issues_label.text()
-    assert form.points_label.text().startswith("0 of 10")
+    # one clinician: a small practice, which gets its floor for an unscorable measure
+    floor = load_rules(YEAR).quality.small_practice_floor.value
+    assert form.points_label.text() == f"{floor:g} of 10"
     type_counts(form, "100", "0", "0", "80", "20")
     assert form.rate_label.text() == "80.00%" and form.completeness_label.text() == "100.00%"
     assert "Benchmark (registry)" in form.reason_label.text()

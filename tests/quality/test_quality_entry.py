@@ -9,7 +9,7 @@ import pytest
 
 from desktop_app.formats.qpp_json import Measurement
 from desktop_app.quality import Counts, check_entry, counts_from_text, counts_from_value
-from desktop_app.quality.entry import parse_count
+from desktop_app.quality.entry import CQM_EXCLUSION_NOT_ZERO, parse_count
 from desktop_app.rules import load_rules
 from desktop_app.scoring import ScoringOptions
 from desktop_app.scoring.quality import score_quality_measure
@@ -159,15 +159,39 @@ def test_multi_rate_measures_are_checked_per_stratum(catalog) -> None:  # type: 
     assert any("Strata left empty: 180Days" in w for w in messages(bad, "warning"))
 
 
-def test_registry_exclusions_get_a_warning(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_registry_exclusions_are_an_error_that_says_what_to_enter(catalog) -> None:  # type: ignore[no-untyped-def]
+    """CMS: eligiblePopulationExclusion is 0 for MIPS CQMs (the excluded patients are
+    left out of the eligible population); eCQMs report them (QRDA III DENEX)."""
     check = check_entry(
         catalog.measure(YEAR, "236"), "registry", Counts(100, 5, 0, 80, 15), catalog
     )
-    assert any("eligiblePopulationExclusion" in w for w in messages(check, "warning"))
+    assert not check.ok and check.value is None and check.score is None
+    [error] = check.errors
+    assert error.code == CQM_EXCLUSION_NOT_ZERO and error.field == "exclusions"
+    assert "enter 95 as the eligible population" in error.message
+    assert "0 as denominator exclusions" in error.message
+    fixed = check_entry(catalog.measure(YEAR, "236"), "registry", Counts(95, 0, 0, 80, 15), catalog)
+    assert fixed.ok and fixed.value["eligiblePopulationExclusion"] == 0
     ecqm = check_entry(
         catalog.measure(YEAR, "236"), "electronicHealthRecord", Counts(100, 5, 0, 80, 15), catalog
     )
-    assert not any("eligiblePopulationExclusion" in w for w in messages(ecqm, "warning"))
+    assert ecqm.ok and ecqm.value["eligiblePopulationExclusion"] == 5
+
+
+def test_registry_exclusions_in_a_stratum_are_an_error_too(catalog) -> None:  # type: ignore[no-untyped-def]
+    m = catalog.measure(YEAR, "009")
+    if "registry" not in m.submission_methods:
+        m = next(
+            x
+            for x in catalog.measures(YEAR, "quality")
+            if x.metric_type == "multiPerformanceRate" and "registry" in x.submission_methods
+        )
+    strata = [str(s["name"]) for s in m.data["strata"]]
+    counts = {name: Counts(50, 0, 0, 40, 10) for name in strata}
+    counts[strata[0]] = Counts(50, 2, 0, 38, 10)
+    check = check_entry(m, "registry", counts, catalog)
+    assert not check.ok
+    assert [(e.code, e.stratum) for e in check.errors] == [(CQM_EXCLUSION_NOT_ZERO, strata[0])]
 
 
 def test_entered_values_round_trip_through_the_reporting_store(tmp_path: Path, catalog) -> None:  # type: ignore[no-untyped-def]

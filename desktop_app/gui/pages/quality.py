@@ -17,6 +17,7 @@ The logic lives in the core (:mod:`desktop_app.quality`, :mod:`desktop_app.repor
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -67,7 +69,11 @@ from desktop_app.quality import (
     specialty_label,
     unselect_measure,
 )
-from desktop_app.quality.entry import FieldName
+from desktop_app.quality.entry import (
+    CQM_EXCLUSION_NOT_ZERO,
+    ECQM_COUNTS_DONT_ADD_UP,
+    FieldName,
+)
 from desktop_app.reporting import EntityKey, ReportingError, save_value, stored_values
 from desktop_app.scoring import ScoringOptions
 
@@ -78,16 +84,19 @@ WARNING_STYLE = (
 OK_STYLE = "color: #1b6e2e;"
 ERROR_STYLE = "color: #b00020;"
 
-TABLE_COLUMNS = ["ID", "Measure", "Type", "Reported as", "MIPS CQM", "eCQM", "Notes"]
-"""MIPS CQM and eCQM columns: the benchmark of that collection type (or why there is none)."""
+TABLE_COLUMNS = ["ID", "Measure", "Type", "Reported as", "MIPS CQM", "eCQM", "Claims", "Notes"]
+"""MIPS CQM, eCQM and Claims columns: the performance rate that earns the most points as
+that collection type (10, or the cap of a topped-out measure), or why there is none."""
+BENCHMARK_COLUMNS = {4: "registry", 5: "electronicHealthRecord", 6: "claims"}
+BENCHMARK_HEADER_TIP = (
+    "The performance rate that earns the most points with this collection type's "
+    "benchmark: 10 points, or 'Max 7' for a topped-out measure capped at 7 points. "
+    "≤ marks inverse measures (lower is better). Select a measure for every decile."
+)
 
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}%"
-
-
-def _pts(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _bench_text(row: MeasureRow, method: str) -> str:
@@ -96,11 +105,59 @@ def _bench_text(row: MeasureRow, method: str) -> str:
     view = row.benchmark(method)
     if view is None or not view.has_benchmark:
         return "No benchmark"
-    if view.capped:
-        return "Capped at 7"
-    if view.topped_out:
-        return "Topped out"
-    return "Benchmark"
+    return view.short_text()
+
+
+def benchmark_table_html(row: MeasureRow) -> str:
+    """Per collection type: where each decile starts (the performance rate), the rate for
+    the most points, and the topped-out / cap / inverse notes, as the detail panel shows."""
+    order = {m: i for i, m in enumerate(BENCHMARK_COLUMNS.values())}
+    views = sorted(
+        (b for b in row.benchmarks if b.submission_method in row.submission_methods),
+        key=lambda b: order.get(b.submission_method, 99),
+    )
+    if not views:
+        return "<b>Benchmarks:</b> none for this measure."
+    cell = 'style="padding: 1px 5px; white-space: nowrap;" align="right"'
+    head = 'style="padding: 1px 5px; font-weight: bold; white-space: nowrap;"'
+    lines = [
+        "<b>Benchmarks</b> – the performance rate where each decile starts; a rate in "
+        "decile <i>d</i> earns <i>d</i> to <i>d</i>+1 points, the top decile 10"
+        + (" (<b>inverse measure: lower rates are better</b>)" if row.is_inverse else "")
+        + ".",
+        '<table cellspacing="0" style="margin-top: 2px;">',
+        f"<tr><td {head}>Decile</td>"
+        + "".join(f'<td {head} align="right">{d}</td>' for d in range(1, 11))
+        + f"<td {head}>Notes</td></tr>",
+    ]
+    for view in views:
+        starts = view.decile_starts()
+        notes = []
+        if not view.has_benchmark:
+            notes.append("no benchmark")
+        elif not starts:
+            notes.append("no decile figures in the catalog")
+        if view.capped:
+            top = view.max_points_start
+            notes.append(
+                f"topped out, {view.cap_text}" + (f" (from {top.text})" if top is not None else "")
+            )
+        elif view.topped_out_by_program and view.cap_removed:
+            notes.append("topped out, CMS removed the cap")
+        elif view.topped_out:
+            notes.append("topped out")
+        if starts and not view.capped:
+            notes.append(f"10 points at {starts[-1].text}")
+        figures = "".join(f"<td {cell}>{html.escape(d.text)}</td>" for d in starts) or "".join(
+            f"<td {cell}>—</td>" for _ in range(10)
+        )
+        name = "Claims" if view.submission_method == "claims" else view.label
+        lines.append(
+            f"<tr><td {head}>{name}</td>{figures}"
+            f'<td style="padding: 1px 5px;">{html.escape("; ".join(notes))}</td></tr>'
+        )
+    lines.append("</table>")
+    return "".join(lines)
 
 
 _SHORT_METHODS = {
@@ -170,15 +227,39 @@ class ChooseTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((0, 64), (1, 300), (2, 125), (3, 115), (4, 95), (5, 95)):
+        for column, width in (
+            (0, 64),
+            (1, 230),
+            (2, 110),
+            (3, 115),
+            (4, 140),
+            (5, 140),
+            (6, 140),
+        ):
             self.table.setColumnWidth(column, width)
+        for column in BENCHMARK_COLUMNS:
+            header_item = self.table.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(BENCHMARK_HEADER_TIP)
         self.table.setAccessibleName("Quality measures")
-        left_layout.addWidget(self.table, 1)
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
-        self.detail.setMinimumHeight(60)
-        left_layout.addWidget(self.detail)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        detail_scroll = QScrollArea()
+        detail_scroll.setWidgetResizable(True)
+        detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        detail_scroll.setWidget(self.detail)
+        detail_scroll.setMinimumHeight(80)
+        table_split = QSplitter(Qt.Orientation.Vertical)
+        table_split.addWidget(self.table)
+        table_split.addWidget(detail_scroll)
+        table_split.setStretchFactor(0, 3)
+        table_split.setStretchFactor(1, 2)
+        table_split.setSizes([380, 260])
+        table_split.setChildrenCollapsible(False)
+        left_layout.addWidget(table_split, 1)
         add_row = QHBoxLayout()
         self.add_registry = QPushButton("Add as MIPS CQM")
         self.add_ehr = QPushButton("Add as eCQM")
@@ -288,7 +369,8 @@ class ChooseTab(QWidget):
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(self.rows):
-            notes = [f for f in row.flags() if "7 points" not in f and f != "Topped out"]
+            # the benchmark columns say topped out / capped
+            notes = [f for f in row.flags() if not f.startswith("Capped") and f != "Topped out"]
             if row.measure_id in mine:
                 notes.insert(0, "In my measures")
             cells = [
@@ -296,13 +378,18 @@ class ChooseTab(QWidget):
                 row.title,
                 row.type_label,
                 ", ".join(_SHORT_METHODS.get(m, m) for m in row.submission_methods),
-                _bench_text(row, "registry"),
-                _bench_text(row, "electronicHealthRecord"),
+                *(_bench_text(row, m) for m in BENCHMARK_COLUMNS.values()),
                 " · ".join(notes),
             ]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text if j != 1 else f"{row.title}\n\n{row.description}")
+                tip = text
+                if j == 1:
+                    tip = f"{row.title}\n\n{row.description}"
+                elif j in BENCHMARK_COLUMNS:
+                    view = row.benchmark(BENCHMARK_COLUMNS[j])
+                    tip = view.describe() if view is not None else text
+                item.setToolTip(tip)
                 self.table.setItem(i, j, item)
         self.table.setUpdatesEnabled(True)
         total = len(picker.rows)
@@ -330,14 +417,15 @@ class ChooseTab(QWidget):
                 "Select a measure to see its benchmarks and add it to your measures."
             )
             return
-        benches = "<br>".join(b.describe() for b in row.benchmarks) or "No benchmark"
+        benches = benchmark_table_html(row)
         sets = ", ".join(specialty_label(s) for s in row.measure_sets) or "none"
         mvps = ", ".join(row.mvps) or "none"
         strata = f"<br><b>Strata:</b> {', '.join(row.strata)}" if row.strata else ""
         inverse = "<br><b>Inverse measure:</b> a lower rate is better." if row.is_inverse else ""
         self.detail.setText(
-            f"<b>{row.measure_id} – {row.title}</b> ({row.type_label})<br>{benches}"
+            f"<b>{row.measure_id} – {row.title}</b> ({row.type_label})"
             f"<br><b>Specialty sets:</b> {sets}<br><b>MVPs:</b> {mvps}{strata}{inverse}"
+            f"<br>{benches}"
         )
 
     def _add_current(self, method: str) -> None:
@@ -470,6 +558,17 @@ class EntryForm(QWidget):
         self.issues_label.setWordWrap(True)
         self.issues_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.issues_label)
+        self.fix_exclusions = QPushButton("Take the exclusions out of the eligible population")
+        self.fix_exclusions.setToolTip(
+            "MIPS CQMs report 0 denominator exclusions: the excluded patients are left out "
+            "of the eligible population instead."
+        )
+        self.fix_exclusions.clicked.connect(self.move_exclusions)
+        self.fix_exclusions.hide()
+        fix_row = QHBoxLayout()
+        fix_row.addWidget(self.fix_exclusions)
+        fix_row.addStretch(1)
+        layout.addLayout(fix_row)
         buttons = QHBoxLayout()
         self.save_button = QPushButton("Save")
         self.save_button.setDefault(True)
@@ -520,6 +619,7 @@ class EntryForm(QWidget):
                 "import your EHR's QRDA III file) to enter its counts."
             )
             self.inverse_label.hide()
+            self.fix_exclusions.hide()
             for lbl in (self.rate_label, self.completeness_label, self.points_label):
                 lbl.setText("—")
             self.reason_label.setText("")
@@ -613,9 +713,7 @@ class EntryForm(QWidget):
             self.points_label.setText("—")
             self.reason_label.setText("")
         elif check.score is not None:
-            self.points_label.setText(
-                f"{_pts(check.score.points)} of {_pts(check.score.max_points)}"
-            )
+            self.points_label.setText(check.points_text)
             self.reason_label.setText(check.score.reason)
         else:
             self.points_label.setText("—")
@@ -629,8 +727,17 @@ class EntryForm(QWidget):
         for issue in issues:
             color = {"error": "#b00020", "warning": "#7a4100", "info": "#555555"}[issue.severity]
             mark = {"error": "✖", "warning": "⚠", "info": "ℹ"}[issue.severity]
-            lines.append(f'<div style="color:{color}">{mark} {issue.message}</div>')
+            weight = "bold" if issue.code == ECQM_COUNTS_DONT_ADD_UP else "normal"
+            lines.append(
+                f'<div style="color:{color}; font-weight:{weight}">{mark} '
+                f"{html.escape(issue.message, quote=False)}</div>"
+            )
         self.issues_label.setText("".join(lines))
+        self.fix_exclusions.setVisible(
+            not self.row.is_multi_rate
+            and self.page.entry_allowed
+            and any(i.code == CQM_EXCLUSION_NOT_ZERO for i in issues)
+        )
         can_save = (
             self.page.entry_allowed
             and not parse_issues
@@ -641,6 +748,17 @@ class EntryForm(QWidget):
         self.save_button.setEnabled(bool(can_save))
 
     # -- actions ----------------------------------------------------------------
+    def move_exclusions(self) -> None:
+        """MIPS CQM: eligible population minus the exclusions, and 0 exclusions."""
+        counts, problems = self._counts()
+        if problems or not isinstance(counts, Counts):
+            return
+        pop, excl = counts.eligible_population, counts.exclusions or 0
+        if pop is None or excl <= 0:
+            return
+        self.fields["eligible_population"].setText(str(max(pop - excl, 0)))
+        self.fields["exclusions"].setText("0")
+
     def save(self) -> None:
         ws = self.page.ctx.workspace
         entity = self.page.entity
@@ -648,6 +766,18 @@ class EntryForm(QWidget):
             return
         if self.check.value is None:
             return
+        unsplit = [i for i in self.check.issues if i.code == ECQM_COUNTS_DONT_ADD_UP]
+        if unsplit:
+            answer = QMessageBox.warning(
+                self,
+                "eCQM counts don't add up",
+                "\n\n".join(i.message for i in unsplit)
+                + "\n\nSave these counts anyway? They can still be sent as QPP JSON.",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Save:
+                return
         try:
             save_value(
                 ws,
@@ -742,7 +872,8 @@ class EntryTab(QWidget):
                 self.form.show_measure(None, "registry", None)
         elif keep != self.form.key() or not self.form.is_dirty():
             self._current_changed(self.list.currentItem(), None)
-        # else: the same measure stays open with what the user is typing (not saved yet)
+        else:  # the same measure stays open with what the user is typing (not saved yet),
+            self.form.recheck()  # checked again: the entity's statuses may have changed
 
     def _current_changed(self, item: QListWidgetItem | None, _prev: object) -> None:
         picker = self.page.picker
@@ -768,6 +899,8 @@ class QualityPage(Page):
         self.entry_allowed = False
         self._refresh_scheduled = False
         self._pending_entities = False
+        self._pending_reload = False
+        self._options: tuple[EntityKey, ScoringOptions] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 16)
         top = QHBoxLayout()
@@ -819,11 +952,15 @@ class QualityPage(Page):
         self._load_entities()
 
     def _data_changed(self, table: str) -> None:
-        """Another page (or an import) changed data: refresh once, after the burst."""
+        """Another page (or an import) changed data: refresh once, after the burst.
+
+        Any change may change the entity's statuses (eligibility, practice size, ...), so
+        the live points are checked again with fresh scoring options."""
+        self._options = None
         if table in ("practice", "clinicians", "reporting_entities", "elections"):
             self._pending_entities = True
-        elif table not in ("measurement_values", "quality_selections", "imports"):
-            return
+        elif table in ("measurement_values", "quality_selections", "imports"):
+            self._pending_reload = True
         if not self._refresh_scheduled:
             self._refresh_scheduled = True
             QTimer.singleShot(0, self._apply_pending)
@@ -831,10 +968,13 @@ class QualityPage(Page):
     def _apply_pending(self) -> None:
         self._refresh_scheduled = False
         if self._pending_entities:
-            self._pending_entities = False
+            self._pending_entities = self._pending_reload = False
             self._load_entities()
-        else:
+        elif self._pending_reload:
+            self._pending_reload = False
             self.reload_selections()
+        elif self.entry.form.row is not None:
+            self.entry.form.recheck()  # statuses may have changed: fresh live points
 
     def _load_entities(self) -> None:
         ws = self.ctx.workspace
@@ -860,6 +1000,7 @@ class QualityPage(Page):
 
         ws = self.ctx.workspace
         self.entity = self.entity_combo.currentData()
+        self._options = None
         self.import_button.setEnabled(ws is not None)
         if ws is None:
             self.entry_allowed = False
@@ -900,13 +1041,18 @@ class QualityPage(Page):
         self.entry.load(self.selections)
 
     def scoring_options(self) -> ScoringOptions:
+        """The selected entity's statuses (small practice, ...) as the Score, PI and IA
+        pages score them: from its eligibility, else the practice's. Kept until data
+        changes, since the entry form asks on every keystroke."""
+        from desktop_app.attestation import scoring_options
+
         ws = self.ctx.workspace
-        practice = ws.practice() if ws else None
-        statuses = {str(s) for s in practice.special_statuses} if practice else set()
-        return ScoringOptions(
-            small_practice="small_practice" in statuses,
-            special_statuses=frozenset(statuses),  # type: ignore[arg-type]
-        )
+        entity = self.entity
+        if ws is None or entity is None:
+            return ScoringOptions()
+        if self._options is None or self._options[0] != entity:
+            self._options = (entity, scoring_options(ws, entity))
+        return self._options[1]
 
     def add_measures(self, items: list[tuple[str, str]]) -> None:
         ws = self.ctx.workspace
