@@ -171,10 +171,7 @@ def _import(args: argparse.Namespace) -> int:
     else:
         print("\n".join(preview.summary_lines()))
         if result is not None:
-            print(
-                f"\nImported into {target}: {result.added} added, {result.replaced} replaced, "
-                f"{result.kept} kept as they were, {result.unchanged} unchanged."
-            )
+            print(f"\nImported into {target}: {result.summary_text()}")
         elif args.dry_run and preview.can_apply:
             print("\nDry run: nothing was written.")
     if not preview.can_apply:

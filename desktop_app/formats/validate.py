@@ -17,11 +17,12 @@ from typing import Any, Literal
 
 from lxml import etree
 
-from desktop_app.formats.qpp_json import SubmissionFormatError, parse_submission_text
+from desktop_app.formats.qpp_json import Submission, SubmissionFormatError, parse_submission_text
 from desktop_app.formats.qrda3 import schematron
 from desktop_app.formats.qrda3.model import EcqmIds, MeasureCatalog, Problem, catalog_years
-from desktop_app.formats.qrda3.reader import inspect_tree
+from desktop_app.formats.qrda3.reader import Qrda3Document, inspect_tree
 from desktop_app.formats.qrda3.safe_xml import MAX_BYTES, UnsafeXmlError, parse_bytes, read_limited
+from desktop_app.formats.submission_rules import RuleProblem, period_problems, submission_problems
 
 FileFormat = Literal["qpp-json", "qrda3", "unknown"]
 
@@ -72,11 +73,14 @@ def _detect(data: bytes, path: Path) -> FileFormat:
     return "unknown"
 
 
-def _catalog_checks(report: ValidationReport, data: Any, catalog: MeasureCatalog) -> None:
-    """Measure ids valid for the year (the QPP JSON models can't know them)."""
-    year = report.year
-    if year is None:
-        return
+def _rule_problem(p: RuleProblem) -> Problem:
+    return Problem("error", p.message, p.location, None, p.code)
+
+
+def _catalog_checks(report: ValidationReport, data: Submission, catalog: MeasureCatalog) -> None:
+    """What CMS refuses beyond the format: the rules import applies too
+    (:mod:`desktop_app.formats.submission_rules`), against the catalog of the year."""
+    year = data.performance_year
     known = catalog_years(catalog)
     if known is not None and year not in known:
         report.problems.append(
@@ -89,36 +93,19 @@ def _catalog_checks(report: ValidationReport, data: Any, catalog: MeasureCatalog
                 "YEAR_NOT_SUPPORTED",
             )
         )
+        _period_checks(report, data)
         return
     report.checks.append(f"measures catalog {year}")
+    report.problems.extend(_rule_problem(p) for p in submission_problems(data, catalog))
+
+
+def _period_checks(report: ValidationReport, data: Submission) -> None:
+    """The rules that need no catalog: performance periods inside the year."""
     for i, mset in enumerate(data.measurement_sets):
-        for j, meas in enumerate(mset.measurements):
-            info = catalog.measure(year, meas.measure_id)
-            if info is None or info.category != mset.category:
-                report.problems.append(
-                    Problem(
-                        "error",
-                        f"'{meas.measure_id}' is not a {mset.category} measure of performance year "
-                        f"{year}.",
-                        f"measurementSets[{i}].measurements[{j}].measureId",
-                        None,
-                        "MEASURE_NOT_VALID_FOR_YEAR",
-                    )
-                )
-            elif (
-                mset.category == "quality" and mset.submission_method not in info.submission_methods
-            ):
-                report.problems.append(
-                    Problem(
-                        "error",
-                        f"Measure {meas.measure_id} can't be submitted by "
-                        f"{mset.submission_method} in {year} (allowed: "
-                        f"{', '.join(info.submission_methods)}).",
-                        f"measurementSets[{i}].submissionMethod",
-                        None,
-                        "SUBMISSION_METHOD",
-                    )
-                )
+        report.problems.extend(
+            _rule_problem(p)
+            for p in period_problems(mset, data.performance_year, f"measurementSets[{i}]")
+        )
 
 
 def _validate_json(
@@ -169,6 +156,7 @@ def _validate_json(
                 "CATALOG_UNAVAILABLE",
             )
         )
+        _period_checks(report, submission)
     else:
         _catalog_checks(report, submission, catalog)
 
@@ -211,6 +199,8 @@ def _validate_qrda3(
                 "CATALOG_UNAVAILABLE",
             )
         )
+    if doc is not None and catalog is not None and not report.errors:
+        _converted_checks(report, doc, catalog)
     file_year = doc.performance_year if doc is not None else _section_year(parsed.tree)
     report.year = year or file_year
     if catalog is not None and file_year is not None:
@@ -241,6 +231,27 @@ def _validate_qrda3(
             Problem(
                 "error", f"CMS rule: {failure.message}", failure.location, failure.line, failure.id
             )
+        )
+
+
+def _converted_checks(
+    report: ValidationReport, doc: Qrda3Document, catalog: MeasureCatalog
+) -> None:
+    """The rules import applies to the QPP JSON a QRDA III file becomes (a measure with its
+    own exclusion, strata, ...); located in that QPP JSON, as the file has no such path."""
+    try:
+        sub = doc.submission()
+    except SubmissionFormatError as exc:
+        if not exc.problems:
+            report.problems.append(Problem("error", str(exc), None, None, "QPP_JSON"))
+        for where, message in exc.problems:
+            report.problems.append(
+                Problem("error", message, f"as QPP JSON: {where}", None, "QPP_JSON")
+            )
+        return
+    for p in submission_problems(sub, catalog):
+        report.problems.append(
+            Problem("error", p.message, f"as QPP JSON: {p.location}", None, p.code)
         )
 
 

@@ -266,10 +266,7 @@ class ImportDialog(QDialog):
             self._add(blocked)
             self._update_button()
             return
-        counts = QLabel(
-            f"{preview.count('add')} measure(s) will be added, {preview.count('unchanged')} are "
-            f"already the same, {len(preview.conflicts)} conflict(s) need your choice."
-        )
+        counts = QLabel(preview.counts_text())
         counts.setObjectName("importCounts")
         counts.setWordWrap(True)
         self._add(counts)
@@ -412,8 +409,8 @@ class ImportDialog(QDialog):
         QMessageBox.information(
             self,
             "Imported",
-            f"{r.added} measure(s) added, {r.replaced} replaced, {r.kept} kept as they were, "
-            f"{r.unchanged} unchanged."
+            "Measures: "
+            + r.summary_text()
             + (f"\nCreated: {'; '.join(r.created)}." if r.created else "")
             + (
                 f"\nThe file is for performance year {self.preview.file.year}; choose "

@@ -154,6 +154,29 @@ class ImportPreview:
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
+    def adds_depending_on_choices(self) -> int:
+        """Measures counted as added that are written only for one choice: the file's PI
+        measures, when PI data from another submission method is a conflict ("Keep"
+        leaves the file's PI out)."""
+        if not any(c.kind == "pi_method" for c in self.conflicts):
+            return 0
+        return sum(1 for c in self.changes if c.action == "add" and c.category == "pi")
+
+    def counts_text(self) -> str:
+        """What will be added, the same and to decide, true whatever the user chooses."""
+        added, depending = self.count("add"), self.adds_depending_on_choices()
+        if depending:
+            head = (
+                f"Up to {added} measure(s) will be added ({depending} of them only if you use "
+                "the file's Promoting Interoperability data)"
+            )
+        else:
+            head = f"{added} measure(s) will be added"
+        return (
+            f"{head}, {self.count('unchanged')} are already the same, "
+            f"{len(self.conflicts)} conflict(s) need your choice."
+        )
+
     def signature(self) -> tuple[Any, ...]:
         """What the workspace looked like at preview time (to detect a stale preview)."""
         return (
@@ -178,6 +201,7 @@ class ImportPreview:
             "changes": [c.as_dict() for c in self.changes],
             "counts": {
                 "add": self.count("add"),
+                "addDependsOnChoices": self.adds_depending_on_choices(),
                 "replace": self.count("replace"),
                 "unchanged": self.count("unchanged"),
                 "conflicts": len(self.conflicts),
@@ -196,10 +220,7 @@ class ImportPreview:
         lines.append("What would change in the workspace:")
         for c in self.creations:
             lines.append(f"  Create {c.description}")
-        lines.append(
-            f"  {self.count('add')} measure(s) added, {self.count('unchanged')} already the "
-            f"same, {len(self.conflicts)} conflict(s) to decide."
-        )
+        lines.append(f"  {self.counts_text()}")
         for ch in self.changes:
             if ch.action == "add":
                 lines.append(f"  + {CATEGORY_LABELS[ch.category]} {ch.measure_id}: {ch.detail}")
@@ -545,13 +566,41 @@ def _agree_to_pi_scoring(ws: Workspace, preview: ImportPreview, agreed: bool) ->
     record_pi_consent(ws, preview.entity, agreed=True)
 
 
+def _set_fields_text(conflict: Conflict) -> str:
+    """Which set details a set conflict is about: 'CEHRT ID and performance period'."""
+    cur, new = conflict.current, conflict.imported
+    fields = []
+    if cur.get("cehrtId") and new.get("cehrtId") and cur["cehrtId"] != new["cehrtId"]:
+        fields.append("CEHRT ID")
+    if any(
+        cur.get(k) and new.get(k) and cur[k] != new[k]
+        for k in ("performanceStart", "performanceEnd")
+    ):
+        fields.append("performance period")
+    return " and ".join(fields) or "set details"
+
+
 @dataclass(frozen=True)
 class ApplyResult:
     created: list[str]
     added: int
+    """Measures the workspace didn't have in any form."""
     replaced: int
+    """The file's values written over the workspace's: conflicts resolved "replace", and
+    the file's PI measures that take the place of the same measures of another PI source."""
     kept: int
+    """Conflicting values where the workspace's value was kept."""
     unchanged: int
+    removed: int = 0
+    """Measures of another PI source removed ("use the file's PI data") that the file
+    doesn't report."""
+    not_imported: int = 0
+    """The file's PI measures left out ("keep the workspace's PI data")."""
+    sets_replaced: list[str] = field(default_factory=list)
+    """Set-level choices where the file's data was used (a PI source, a CEHRT ID or
+    performance period)."""
+    sets_kept: list[str] = field(default_factory=list)
+    """Set-level choices where the workspace's data was kept."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -560,7 +609,28 @@ class ApplyResult:
             "replaced": self.replaced,
             "kept": self.kept,
             "unchanged": self.unchanged,
+            "removed": self.removed,
+            "notImported": self.not_imported,
+            "setsReplaced": self.sets_replaced,
+            "setsKept": self.sets_kept,
         }
+
+    def summary_text(self) -> str:
+        """One line of counts, then one line per set-level choice."""
+        parts = [
+            f"{self.added} added",
+            f"{self.replaced} replaced",
+            f"{self.kept} kept as they were",
+            f"{self.unchanged} unchanged",
+        ]
+        if self.removed:
+            parts.append(f"{self.removed} removed")
+        if self.not_imported:
+            parts.append(f"{self.not_imported} of the file's not imported")
+        lines = [", ".join(parts) + "."]
+        lines += [f"Replaced with the file's: {text}" for text in self.sets_replaced]
+        lines += [f"Kept the workspace's: {text}" for text in self.sets_kept]
+        return "\n".join(lines)
 
 
 def apply_import(
@@ -594,7 +664,9 @@ def apply_import(
     entity = preview.entity
     prepare_workspace(ws)
     ecqm_ids.prepare(ws)
-    added = replaced = kept = unchanged = 0
+    added = replaced = kept = unchanged = not_imported = 0
+    sets_replaced: list[str] = []
+    sets_kept: list[str] = []
     holds_file_value: dict[str, Any] = {}
     """eCQM measureId -> the file's value, for measures the workspace holds as in the file."""
     with ws.write(IMPORT_AUDIT_TABLE):
@@ -608,8 +680,20 @@ def apply_import(
             c.kind == "pi_method" and resolutions[c.key] == "keep" for c in preview.conflicts
         )
         pi_written = False
+        removed_pi: set[str] = set()
+        """Measure ids of other PI sources removed: the file's same measures replace them."""
         for c in preview.conflicts:
-            if c.kind == "pi_method" and resolutions[c.key] == "replace":
+            if c.kind == "pi_method":
+                source = (
+                    f"Promoting Interoperability data entered as {c.submission_method}"
+                    + (f" for {c.program_name}" if c.program_name != "mips" else "")
+                    + f" ({', '.join(c.current['measures'])})"
+                )
+                if resolutions[c.key] == "keep":
+                    sets_kept.append(f"{source}; the file's PI data was not imported.")
+                    continue
+                sets_replaced.append(f"{source}, removed; the file's PI data used instead.")
+                removed_pi.update(c.current["measures"])
                 for mid in c.current["measures"]:
                     delete_value(
                         ws,
@@ -622,7 +706,7 @@ def apply_import(
         conflict_by_key = {c.key: c for c in preview.conflicts}
         for s in imported.submission.measurement_sets:
             if s.category == "pi" and skip_pi:
-                kept += len(s.measurements)
+                not_imported += len(s.measurements)
                 continue
             set_conflict = conflict_by_key.get(
                 f"set:{s.category}/{s.submission_method}/{s.program_name}"
@@ -650,6 +734,8 @@ def apply_import(
                     if s.category == "quality" and s.submission_method == EHR:
                         holds_file_value[m.measure_id] = value_json(m.value)
                     continue
+                elif s.category == "pi" and m.measure_id in removed_pi:
+                    replaced += 1  # takes the place of the same measure of the other source
                 else:
                     added += 1
                 pi_written = pi_written or s.category == "pi"
@@ -664,6 +750,14 @@ def apply_import(
                     submission_method=s.submission_method,
                     program_name=s.program_name,
                 )
+            if set_conflict is not None:
+                what = f"{CATEGORY_LABELS[s.category]} ({s.submission_method}) " + _set_fields_text(
+                    set_conflict
+                )
+                if resolutions[set_conflict.key] == "keep":
+                    sets_kept.append(what)
+                else:
+                    sets_replaced.append(what)
             if s.cehrt_id or s.performance_start or s.performance_end:
                 if set_conflict is not None and resolutions[set_conflict.key] == "keep":
                     continue
@@ -704,7 +798,18 @@ def apply_import(
             )
         if pi_written:
             _agree_to_pi_scoring(ws, preview, agree_pi_scoring)
-        result = ApplyResult(created, added, replaced, kept, unchanged)
+        file_pi = {m.measure_id for x in imported.submission.sets("pi") for m in x.measurements}
+        result = ApplyResult(
+            created,
+            added,
+            replaced,
+            kept,
+            unchanged,
+            removed=len(removed_pi - file_pi),
+            not_imported=not_imported,
+            sets_replaced=sets_replaced,
+            sets_kept=sets_kept,
+        )
         ws.audit(
             IMPORT_AUDIT_TABLE,
             f"{entity.label}",

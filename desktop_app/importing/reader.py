@@ -6,8 +6,10 @@ raises :class:`ImportRefused` listing every problem with where it is. QRDA III g
 through the QRDA III reader (safe XML parsing; eCQMs matched by eMeasureUuid in the
 catalog); QPP JSON through the QPP JSON models. Both then get the same checks of what
 CMS would reject: entity type, TIN/NPI (check digit), a performance year MIPS Desk
-knows, measure ids valid for the year and category, quality collection types the
-measure allows, performance dates inside the year.
+knows, then the rules ``mipsdesk validate`` applies too
+(:mod:`desktop_app.formats.submission_rules`): measure ids valid for the year and
+category, quality collection types the measure allows, performance dates inside the
+year, value shapes, a measure with its own exclusion, MIPS CQM exclusions, strata.
 """
 
 from __future__ import annotations
@@ -35,16 +37,12 @@ from desktop_app.formats.qrda3.model import (
 )
 from desktop_app.formats.qrda3.reader import Qrda3Document, read_qrda3
 from desktop_app.formats.qrda3.safe_xml import MAX_BYTES, UnsafeXmlError, parse_bytes, read_limited
+from desktop_app.formats.submission_rules import CATEGORY_LABELS as CATEGORY_LABELS
+from desktop_app.formats.submission_rules import submission_problems
 from desktop_app.models.years import known_performance_years
 
 FileFormat = Literal["qrda3", "qpp-json"]
 FORMAT_LABELS: dict[str, str] = {"qrda3": "QRDA III", "qpp-json": "QPP JSON"}
-CATEGORY_LABELS: dict[str, str] = {
-    "quality": "Quality",
-    "pi": "Promoting Interoperability",
-    "ia": "Improvement Activities",
-}
-_A = {"quality": "a", "pi": "a", "ia": "an"}
 IMPORTABLE_ENTITY_TYPES = ("individual", "group")
 KnownIds = Mapping[str, EcqmIds] | Callable[[int], Mapping[str, EcqmIds]]
 """eCQM ids known beyond the measures data: measureId -> EcqmIds, or a function of the
@@ -296,79 +294,9 @@ def _check_submission(
             )
         )
         return
-    for i, s in enumerate(sub.measurement_sets):
-        where = f"measurementSets[{i}]"
-        for label, d in (
-            ("performanceStart", s.performance_start),
-            ("performanceEnd", s.performance_end),
-        ):
-            if d is not None and d.year != year:
-                problems.append(
-                    ImportProblem(
-                        f"{label} {d.isoformat()} is outside performance year {year} "
-                        f"(January 1 – December 31, {year}).",
-                        f"{where}.{label}",
-                        code="DATE_OUTSIDE_YEAR",
-                    )
-                )
-        if not s.measurements:
-            problems.append(
-                ImportProblem(
-                    f"The {CATEGORY_LABELS[s.category]} set has no measurements.",
-                    f"{where}.measurements",
-                    code="EMPTY_SET",
-                )
-            )
-        for j, m in enumerate(s.measurements):
-            loc = f"{where}.measurements[{j}]"
-            info = catalog.measure(year, m.measure_id)
-            if info is None or info.category != s.category:
-                problems.append(
-                    ImportProblem(
-                        f"'{m.measure_id}' is not {_A[s.category]} {CATEGORY_LABELS[s.category]} "
-                        f"measure of performance year {year}.",
-                        f"{loc}.measureId",
-                        code="MEASURE_NOT_VALID_FOR_YEAR",
-                    )
-                )
-                continue
-            if s.category == "quality":
-                if s.submission_method not in info.submission_methods:
-                    problems.append(
-                        ImportProblem(
-                            f"Measure {m.measure_id} can't be reported as "
-                            f"{s.submission_method} in {year} (allowed: "
-                            f"{', '.join(info.submission_methods)}).",
-                            f"{where}.submissionMethod",
-                            code="SUBMISSION_METHOD",
-                        )
-                    )
-                if isinstance(m.value, bool | Proportion):
-                    problems.append(
-                        ImportProblem(
-                            f"Quality measure {m.measure_id} needs performance counts, not "
-                            f"{'true/false' if isinstance(m.value, bool) else 'a proportion'}.",
-                            f"{loc}.value",
-                            code="VALUE_SHAPE",
-                        )
-                    )
-            elif s.category == "ia" and not isinstance(m.value, bool):
-                problems.append(
-                    ImportProblem(
-                        f"Improvement activity {m.measure_id} must be true or false.",
-                        f"{loc}.value",
-                        code="VALUE_SHAPE",
-                    )
-                )
-            elif s.category == "pi" and not isinstance(m.value, bool | Proportion):
-                problems.append(
-                    ImportProblem(
-                        f"PI measure {m.measure_id} must be true/false or a numerator and "
-                        "denominator.",
-                        f"{loc}.value",
-                        code="VALUE_SHAPE",
-                    )
-                )
+    problems.extend(
+        ImportProblem(p.message, p.location, code=p.code) for p in submission_problems(sub, catalog)
+    )
 
 
 def _title(catalog: ImportCatalog | None, year: int, measure_id: str) -> str:

@@ -38,7 +38,13 @@ def test_dry_run_prints_what_the_file_holds_and_writes_nothing(tmp_path: Path, c
     assert measures["236"]["value"]["value"]["eligiblePopulation"] == 1000
     assert measures["PI_PEA_1"]["detail"] == "numerator 600 / denominator 800"
     assert [c["kind"] for c in data["creates"]] == ["practice", "clinician", "reporting_entity"]
-    assert data["counts"] == {"add": 5, "replace": 0, "unchanged": 0, "conflicts": 0}
+    assert data["counts"] == {
+        "add": 5,
+        "addDependsOnChoices": 0,
+        "replace": 0,
+        "unchanged": 0,
+        "conflicts": 0,
+    }
     assert not ws.exists()  # a dry run never creates the workspace
 
 
@@ -98,7 +104,13 @@ def test_conflicts_keep_manual_data_unless_replace_is_asked(tmp_path: Path, caps
     )
     assert json.loads(out)["result"]["replaced"] == 1
     code, out, _ = run(capsys, "import", str(second), "--workspace", str(ws), "--json")
-    assert json.loads(out)["counts"] == {"add": 0, "replace": 0, "unchanged": 1, "conflicts": 0}
+    assert json.loads(out)["counts"] == {
+        "add": 0,
+        "addDependsOnChoices": 0,
+        "replace": 0,
+        "unchanged": 1,
+        "conflicts": 0,
+    }
 
 
 def test_a_file_for_another_practice_exits_3(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -88,7 +88,10 @@ def test_valid_qpp_json_exits_0_and_bad_values_exit_1(
     assert code == 1
     problem = report["problems"][0]
     assert problem["location"] == "measurementSets[2].measurements[0].measureId"
-    assert "'IA_NOT_REAL' is not a ia measure of performance year 2025" in problem["message"]
+    assert (
+        "'IA_NOT_REAL' is not an Improvement Activities measure of performance year 2025"
+        in (problem["message"])
+    )
 
 
 def test_human_output_lists_problems_and_the_verdict(

@@ -10,7 +10,10 @@ The mapping follows what CMS's own converter (qpp-conversion-tool) does:
 - the performance year from the start of each section's Reporting Parameters Act
   (the document header's service period is only compared, as CMS ignores it);
 - eCQMs matched by their version-specific id (eMeasureUuid) in the catalog of that
-  year; population counts grouped by the population UUIDs of the measure's strata;
+  year; population counts grouped by the population UUIDs of the measure's strata
+  (where neither the measures data nor the caller knows them: by the file's order,
+  each initial population starting a set, with the file's own ids kept, and a
+  multi-rate measure's sets taken as its strata in the catalog's order);
   performanceNotMet = DENOM - NUMER - DENEX - DENEXCEP; a single-rate measure
   reported with several population sets is summed, as CMS does;
 - IA measures performed Y/N; PI numerator/denominator or Y/N measures.
@@ -727,9 +730,24 @@ class _Reader:
                     continue
                 index = hit[0]
             else:
-                index = 0
+                # No population ids known for this measure: the file's own order gives the
+                # sets (each initial population starts one), and its ids are kept.
+                if code == "IPOP" and "IPOP" in groups[-1]:
+                    groups.append({})
+                    group_ids.append({})
+                index = len(groups) - 1
             if code in groups[index]:
-                self.error(f"{what} is reported twice.", obs, "POPULATION_CRITERIA_COUNT_INCORRECT")
+                hint = (
+                    ""
+                    if strata_cfg
+                    else " Without this measure's population ids, MIPS Desk takes each initial "
+                    "population as the start of a population set, so every set's populations "
+                    "must follow its initial population; or supply the population ids "
+                    "(mipsdesk ecqm-ids import)."
+                )
+                self.error(
+                    f"{what} is reported twice.{hint}", obs, "POPULATION_CRITERIA_COUNT_INCORRECT"
+                )
                 ok = False
                 continue
             groups[index][code] = count
@@ -761,8 +779,27 @@ class _Reader:
             if values is None:
                 return None
             strata_values.append(values)
-        self.ecqm_ids[info.measure_id] = EcqmIds(uuid, group_ids)
         metric = info.metric_type
+        if metric == "multiPerformanceRate" and not strata_cfg:
+            # The file's population sets, in its order, are the measure's strata in the
+            # order the measures data lists them.
+            names = [s.get("name") for s in (info.data.get("strata") or [])]
+            if len(names) != len(groups):
+                self.error(
+                    f"{info.measure_id} ({info.data.get('eMeasureId')}) has "
+                    f"{len(names)} strata ({', '.join(str(n) for n in names)}), but the file "
+                    f"reports {len(groups)} population set{'s' if len(groups) != 1 else ''} "
+                    "and MIPS Desk has no population ids to tell which is which. Supply the "
+                    "measure's population ids (mipsdesk ecqm-ids import) and import again.",
+                    org,
+                    "POPULATION_CRITERIA_COUNT_INCORRECT",
+                )
+                return None
+            strata_cfg = [
+                {"name": name, "eMeasureUuids": {m.CATALOG_UUID_KEYS[c]: v for c, v in ids.items()}}
+                for name, ids in zip(names, group_ids, strict=True)
+            ]
+        self.ecqm_ids[info.measure_id] = EcqmIds(uuid, group_ids)
         if metric == "multiPerformanceRate" and strata_cfg:
             strata = []
             for cfg, values in zip(strata_cfg, strata_values, strict=True):

@@ -1,0 +1,290 @@
+"""What CMS refuses in a submission beyond its shape: one set of rules for every reader.
+
+The QPP JSON models (:mod:`desktop_app.formats.qpp_json`) check the format: types,
+counts that add up, a numerator not above its denominator. What they can't know
+needs the measures catalog of the year, and is checked here, the same way for
+``mipsdesk validate``, for import (QPP JSON and QRDA III) and, measure by measure,
+for the pre-export check:
+
+- performance periods inside the performance year (``DATE_OUTSIDE_YEAR``);
+- a measurement set with no measurements (``EMPTY_SET``);
+- measure ids of the year and of the set's category (``MEASURE_NOT_VALID_FOR_YEAR``)
+  and, for quality, a collection type the measure allows (``SUBMISSION_METHOD``);
+- the value's shape per category: quality counts, IA true/false, PI true/false or
+  numerator/denominator; a multi-rate measure with strata, a single-rate one without
+  (``VALUE_SHAPE``);
+- a measure reported together with its own exclusion (``MEASURE_WITH_ITS_EXCLUSION``;
+  ../shared/docs/qpp-formats.md: "A measure and its own exclusion measure can't both
+  be in one set");
+- a MIPS CQM (registry) value with denominator exclusions (``CQM_EXCLUSION_NOT_ZERO``;
+  qpp-formats.md: "eligiblePopulationExclusion must be 0 for CQMs");
+- strata named as the catalog names them (``STRATUM_UNKNOWN``, compared without regard
+  to case, as QPP's examples write "14days" for the catalog's "14Days") and every
+  stratum of a multi-rate measure reported (``STRATUM_MISSING``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from desktop_app.catalog.model import MeasureInfo
+from desktop_app.formats.qpp_json import (
+    MeasurementSet,
+    MultiPerformanceRate,
+    NonProportion,
+    Proportion,
+    SinglePerformanceRate,
+    Submission,
+)
+
+CATEGORY_LABELS: dict[str, str] = {
+    "quality": "Quality",
+    "pi": "Promoting Interoperability",
+    "ia": "Improvement Activities",
+}
+_A = {"quality": "a", "pi": "a", "ia": "an"}
+
+
+class RulesCatalog(Protocol):
+    """What the rules need from :class:`desktop_app.catalog.Catalog`."""
+
+    def measure(self, year: int, measure_id: str) -> MeasureInfo | None: ...
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """One thing CMS would refuse: what, where in the file, and a stable code."""
+
+    code: str
+    message: str
+    location: str
+    """The JSON path (``measurementSets[0].measurements[2].value.strata[1].stratum``);
+    relative (``value.strata[1].stratum``) from :func:`quality_value_problems`."""
+    measure_id: str | None = None
+
+
+def period_problems(mset: MeasurementSet, year: int, where: str) -> list[RuleProblem]:
+    """performanceStart / performanceEnd outside ``year``."""
+    out = []
+    for label, d in (
+        ("performanceStart", mset.performance_start),
+        ("performanceEnd", mset.performance_end),
+    ):
+        if d is not None and d.year != year:
+            out.append(
+                RuleProblem(
+                    "DATE_OUTSIDE_YEAR",
+                    f"{label} {d.isoformat()} is outside performance year {year} "
+                    f"(January 1 – December 31, {year}).",
+                    f"{where}.{label}",
+                )
+            )
+    return out
+
+
+def exclusion_problems(
+    mset: MeasurementSet, catalog: RulesCatalog, year: int, where: str = ""
+) -> list[RuleProblem]:
+    """Measures of ``mset`` reported together with one of their own exclusions."""
+    index = {m.measure_id: j for j, m in enumerate(mset.measurements)}
+    out = []
+    for m in mset.measurements:
+        info = catalog.measure(year, m.measure_id)
+        if info is None:
+            continue
+        for excl in info.data.get("exclusion") or []:
+            if excl in index:
+                out.append(
+                    RuleProblem(
+                        "MEASURE_WITH_ITS_EXCLUSION",
+                        f"{m.measure_id} and its own exclusion {excl} are both reported; "
+                        "report the measure or claim the exclusion, not both.",
+                        f"{where}{'.' if where else ''}measurements[{index[excl]}].measureId",
+                        m.measure_id,
+                    )
+                )
+    return out
+
+
+def stratum_names(info: MeasureInfo) -> list[str]:
+    """The strata of a multi-rate measure as the catalog names them (else empty)."""
+    if info.metric_type != "multiPerformanceRate":
+        return []
+    return [
+        str(s["name"])
+        for s in info.data.get("strata") or []
+        if isinstance(s, dict) and isinstance(s.get("name"), str) and s["name"]
+    ]
+
+
+def quality_value_problems(
+    measure_id: str, value: Any, submission_method: str, info: MeasureInfo
+) -> list[RuleProblem]:
+    """A quality value's shape, strata and CQM exclusions against the catalog's measure.
+
+    Locations are relative to the measurement (``value.strata[1].stratum``)."""
+    if isinstance(value, bool | Proportion):
+        return [
+            RuleProblem(
+                "VALUE_SHAPE",
+                f"Quality measure {measure_id} needs performance counts, not "
+                f"{'true/false' if isinstance(value, bool) else 'a proportion'}.",
+                "value",
+                measure_id,
+            )
+        ]
+    if isinstance(value, NonProportion):
+        return []
+    out: list[RuleProblem] = []
+    names = stratum_names(info)
+    rows: list[tuple[str, str, Any]]
+    if isinstance(value, MultiPerformanceRate):
+        rows = [
+            (f" (stratum {s.stratum})", f"value.strata[{k}]", s) for k, s in enumerate(value.strata)
+        ]
+        if not names:
+            out.append(
+                RuleProblem(
+                    "VALUE_SHAPE",
+                    f"Measure {measure_id} has one performance rate in {info.year}; report "
+                    "its counts without strata.",
+                    "value.strata",
+                    measure_id,
+                )
+            )
+        else:
+            allowed = {n.lower(): n for n in names}
+            reported = set()
+            for k, s in enumerate(value.strata):
+                key = s.stratum.lower()
+                if key in allowed:
+                    reported.add(key)
+                    continue
+                out.append(
+                    RuleProblem(
+                        "STRATUM_UNKNOWN",
+                        f"Measure {measure_id} has no stratum '{s.stratum}' in {info.year}; "
+                        f"its strata are {', '.join(names)}.",
+                        f"value.strata[{k}].stratum",
+                        measure_id,
+                    )
+                )
+            missing = [n for n in names if n.lower() not in reported]
+            if missing:
+                out.append(
+                    RuleProblem(
+                        "STRATUM_MISSING",
+                        f"Measure {measure_id} lacks stratum "
+                        f"{', '.join(missing)}: report every stratum of the measure "
+                        f"({', '.join(names)}).",
+                        "value.strata",
+                        measure_id,
+                    )
+                )
+    elif isinstance(value, SinglePerformanceRate):
+        rows = [("", "value", value)]
+        if names:
+            out.append(
+                RuleProblem(
+                    "VALUE_SHAPE",
+                    f"Measure {measure_id} has a performance rate per stratum in {info.year}: "
+                    f"report its counts as strata ({', '.join(names)}).",
+                    "value",
+                    measure_id,
+                )
+            )
+    else:
+        return out
+    if submission_method == "registry":
+        for label, loc, row in rows:
+            if (row.eligible_population_exclusion or 0) > 0:
+                out.append(
+                    RuleProblem(
+                        "CQM_EXCLUSION_NOT_ZERO",
+                        f"{measure_id}{label}: a MIPS CQM reports denominator exclusions as "
+                        "part of 'performance not met' or exceptions; "
+                        "eligiblePopulationExclusion must be 0, not "
+                        f"{row.eligible_population_exclusion}.",
+                        f"{loc}.eligiblePopulationExclusion",
+                        measure_id,
+                    )
+                )
+    return out
+
+
+def set_problems(
+    mset: MeasurementSet, catalog: RulesCatalog, year: int, where: str
+) -> list[RuleProblem]:
+    """Every rule for one measurement set (``where``: its JSON path)."""
+    out = period_problems(mset, year, where)
+    category = mset.category
+    if not mset.measurements:
+        out.append(
+            RuleProblem(
+                "EMPTY_SET",
+                f"The {CATEGORY_LABELS[category]} set has no measurements.",
+                f"{where}.measurements",
+            )
+        )
+    for j, m in enumerate(mset.measurements):
+        loc = f"{where}.measurements[{j}]"
+        info = catalog.measure(year, m.measure_id)
+        if info is None or info.category != category:
+            out.append(
+                RuleProblem(
+                    "MEASURE_NOT_VALID_FOR_YEAR",
+                    f"'{m.measure_id}' is not {_A[category]} {CATEGORY_LABELS[category]} "
+                    f"measure of performance year {year}.",
+                    f"{loc}.measureId",
+                    m.measure_id,
+                )
+            )
+            continue
+        if category == "quality":
+            if mset.submission_method not in info.submission_methods:
+                out.append(
+                    RuleProblem(
+                        "SUBMISSION_METHOD",
+                        f"Measure {m.measure_id} can't be reported as "
+                        f"{mset.submission_method} in {year} (allowed: "
+                        f"{', '.join(info.submission_methods)}).",
+                        f"{where}.submissionMethod",
+                        m.measure_id,
+                    )
+                )
+            out.extend(
+                RuleProblem(p.code, p.message, f"{loc}.{p.location}", p.measure_id)
+                for p in quality_value_problems(m.measure_id, m.value, mset.submission_method, info)
+            )
+        elif category == "ia" and not isinstance(m.value, bool):
+            out.append(
+                RuleProblem(
+                    "VALUE_SHAPE",
+                    f"Improvement activity {m.measure_id} must be true or false.",
+                    f"{loc}.value",
+                    m.measure_id,
+                )
+            )
+        elif category == "pi" and not isinstance(m.value, bool | Proportion):
+            out.append(
+                RuleProblem(
+                    "VALUE_SHAPE",
+                    f"PI measure {m.measure_id} must be true/false or a numerator and denominator.",
+                    f"{loc}.value",
+                    m.measure_id,
+                )
+            )
+    out.extend(exclusion_problems(mset, catalog, year, where))
+    return out
+
+
+def submission_problems(sub: Submission, catalog: RulesCatalog) -> list[RuleProblem]:
+    """Every rule for every measurement set of ``sub``, against the catalog of its year.
+
+    The caller checks first that the catalog holds the year (else every measure would
+    be reported as not valid for it)."""
+    out: list[RuleProblem] = []
+    for i, mset in enumerate(sub.measurement_sets):
+        out.extend(set_problems(mset, catalog, sub.performance_year, f"measurementSets[{i}]"))
+    return out
