@@ -14,7 +14,7 @@ from typing import Any
 
 from desktop_app.cli import CliError
 from desktop_app.cli._common import print_json
-from desktop_app.eligibility.badges import badge
+from desktop_app.eligibility.badges import result_badge
 from desktop_app.eligibility.engine import evaluate_individual
 from desktop_app.eligibility.model import (
     FIGURES_HELP,
@@ -150,7 +150,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _print_result(result: EligibilityResult, title: str = "") -> None:
-    shown = badge(result.status)
+    shown = result_badge(result)
     head = f"{title}: " if title else ""
     extra = f" ({shown.note})" if shown.note else ""
     print(f"{head}{shown.text}{extra} — {result.status.value}, performance year {result.year}")

@@ -7,7 +7,11 @@ Public API::
         confirm_election, confirm_elections, save_draft, election_record,
         confirmed_election, elections, data_entry_allowed, app_allowed,
         consequences, option_description, are_you_sure,
+        ElectionState, election_state, local_confirmed_election, qpp_election_record,
     )
+
+``confirmed_election`` is the final election that counts: the one QPP records (read
+from an Eligibility API lookup) when there is one, else the one confirmed here.
 """
 
 from desktop_app.elections.gate import app_allowed, data_entry_allowed
@@ -30,11 +34,15 @@ from desktop_app.elections.model import (
 from desktop_app.elections.store import (
     FINAL_MESSAGE,
     ElectionChoice,
+    ElectionState,
     confirm_election,
     confirm_elections,
     confirmed_election,
     election_record,
+    election_state,
     elections,
+    local_confirmed_election,
+    qpp_election_record,
     save_draft,
 )
 
@@ -47,6 +55,7 @@ __all__ = [
     "ElectionChoice",
     "ElectionError",
     "ElectionRecord",
+    "ElectionState",
     "FinalElectionError",
     "app_allowed",
     "are_you_sure",
@@ -59,8 +68,11 @@ __all__ = [
     "consequences",
     "data_entry_allowed",
     "election_record",
+    "election_state",
     "elections",
+    "local_confirmed_election",
     "option_description",
     "payment_year",
+    "qpp_election_record",
     "save_draft",
 ]

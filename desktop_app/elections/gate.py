@@ -1,4 +1,4 @@
-"""What an election allows: data entry and export are locked until it is confirmed.
+"""What an election allows: data entry and export are locked until it is final.
 
 As on QPP, an opt-in eligible clinician or group must confirm an election to opt
 in or report voluntarily before any of its data can be entered or submitted; and
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.elections.model import Election
-from desktop_app.elections.store import confirmed_election
+from desktop_app.elections.store import confirmed_election, election_state
 from desktop_app.eligibility.model import Status
 
 if TYPE_CHECKING:
@@ -36,17 +36,26 @@ def _who(entity: EntityRef) -> str:
 def data_entry_allowed(ws: Workspace, entity: EntityRef, year: int) -> tuple[bool, str]:
     """Whether data may be entered or exported for ``entity`` in ``year``, and why (not).
 
-    Locked only for an opt-in eligible entity without a confirmed election.
+    Locked only for an opt-in eligible entity without a final election: neither one
+    QPP records (from an Eligibility API lookup) nor one confirmed here. When QPP's
+    record and the local one disagree, QPP's counts and the reason says so.
     """
     from desktop_app.eligibility.store import entity_eligibility
 
     found = entity_eligibility(ws, year, entity.tin, entity.npi)
-    election = confirmed_election(ws, year, entity.tin, entity.npi)
+    state = election_state(ws, year, entity.tin, entity.npi, found)
+    election = state.final
     who = _who(entity)
     if election is not None:
         if election.election is Election.OPT_IN:
-            return True, f"{who} opted in to MIPS for {year} (MIPS ELIGIBLE VIA OPT-IN)."
-        return True, f"{who} elected to report voluntarily for {year} (no payment adjustment)."
+            text = f"{who} opted in to MIPS for {year} (MIPS ELIGIBLE VIA OPT-IN)."
+        else:
+            text = f"{who} elected to report voluntarily for {year} (no payment adjustment)."
+        if election.from_qpp:
+            text += f" {election.status_text}."
+        if state.conflict:
+            text += " Warning: " + state.warning
+        return True, text
     if found is None:
         return True, (
             f"{who} isn't part of this workspace's practice, so its eligibility is unknown."
@@ -74,7 +83,8 @@ def data_entry_allowed(ws: Workspace, entity: EntityRef, year: int) -> tuple[boo
 def app_allowed(ws: Workspace, entity: EntityRef, year: int) -> tuple[bool, str]:
     """Whether ``entity`` may report the APM Performance Pathway (APP).
 
-    Not after a voluntary election: the APP can't be reported voluntarily.
+    Not after a voluntary election (QPP's record first): the APP can't be reported
+    voluntarily.
     """
     election = confirmed_election(ws, year, entity.tin, entity.npi)
     if election is not None and election.election is Election.VOLUNTARY:

@@ -10,6 +10,13 @@ from typing import Final
 from desktop_app import rules as program_rules
 
 CONFIRM_WORD: Final = "CONFIRM"
+SOURCE_MIPSDESK: Final = "mipsdesk"
+SOURCE_QPP: Final = "qpp"
+
+
+def _day(day: dt.date) -> str:
+    """``Jan 15, 2026`` (portable: no platform-specific strftime flags)."""
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 class Election(StrEnum):
@@ -61,10 +68,35 @@ class ElectionRecord:
     entity_name: str
     confirmed_at: dt.datetime | None
     confirmed_by: str | None
+    source: str = SOURCE_MIPSDESK
+    """``mipsdesk`` (confirmed here with CONFIRM) or ``qpp`` (an election QPP records,
+    read from an Eligibility API lookup: ``confirmed_at`` is QPP's decision date)."""
 
     @property
     def is_final(self) -> bool:
-        return self.confirmed_at is not None
+        return self.from_qpp or self.confirmed_at is not None
+
+    @property
+    def from_qpp(self) -> bool:
+        return self.source == SOURCE_QPP
+
+    @property
+    def status_text(self) -> str:
+        """One line: ``Elected on QPP Jan 15, 2026: Opt-In``, ``Final: Opt-In, confirmed
+        Nov 23, 2026 by pat`` or ``Not confirmed yet``."""
+        by = f" by {self.confirmed_by}" if self.confirmed_by and not self.from_qpp else ""
+        return self.short_status_text + (by if self.confirmed_at is not None else "")
+
+    @property
+    def short_status_text(self) -> str:
+        """:attr:`status_text` without who confirmed it (for the election grid)."""
+        if self.from_qpp:
+            when = _day(self.confirmed_at.date()) if self.confirmed_at else "(no date given)"
+            return f"Elected on QPP {when}: {self.election.label}"
+        if self.confirmed_at is None:
+            return "Not confirmed yet"
+        local = self.confirmed_at.astimezone()
+        return f"Final: {self.election.label}, confirmed {_day(local.date())}"
 
     @property
     def key(self) -> str:

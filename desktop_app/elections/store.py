@@ -28,6 +28,7 @@ from sqlite_utils.migrations import Migrations
 
 from desktop_app.elections.model import (
     CONFIRM_WORD,
+    SOURCE_QPP,
     ConfirmationError,
     Election,
     ElectionError,
@@ -35,9 +36,11 @@ from desktop_app.elections.model import (
     FinalElectionError,
     confirmation_accepted,
 )
+from desktop_app.eligibility.model import parse_decision_date
 from desktop_app.store import register_migrations
 
 if TYPE_CHECKING:
+    from desktop_app.eligibility.store import EntityEligibility
     from desktop_app.store import Workspace
 
 MIGRATIONS = Migrations("mipsdesk.elections")
@@ -143,11 +146,156 @@ def election_record(ws: Workspace, year: int, tin: str, npi: str | None) -> Elec
     return _record(row) if row else None
 
 
+def local_confirmed_election(
+    ws: Workspace, year: int, tin: str, npi: str | None
+) -> ElectionRecord | None:
+    """The election confirmed in MIPS Desk (with CONFIRM), whatever QPP records."""
+    record = election_record(ws, year, tin, npi)
+    return record if record is not None and record.is_final else None
+
+
+def qpp_election_record(entity: EntityEligibility) -> ElectionRecord | None:
+    """The election QPP records for ``entity`` in its latest lookup (None if no decision).
+
+    Only when the entity's effective determination is that lookup: QPP's
+    ``isOptedIn`` true = Opt-In; false with an ``optInDecisionDate`` = Report
+    Voluntarily; no decision date = no decision.
+    """
+    result = entity.lookup
+    if result is None or result is not entity.effective:
+        return None
+    elected = result.qpp_election
+    if elected is None:
+        return None
+    return ElectionRecord(
+        year=entity.year,
+        tin=entity.tin,
+        npi=entity.npi,
+        election=Election(elected),
+        entity_name=entity.name,
+        confirmed_at=_decision_time(result.qpp_decision_date),
+        confirmed_by="QPP",
+        source=SOURCE_QPP,
+    )
+
+
+def _decision_time(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        day = parse_decision_date(text)
+        if day is None:
+            return None
+        when = dt.datetime(day.year, day.month, day.day)
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class ElectionState:
+    """One participant's elections: what QPP records and what MIPS Desk holds.
+
+    QPP's record (CMS's own) wins: it is :attr:`final` when present, and a different
+    election confirmed here is a :attr:`conflict` that is shown, never deleted.
+    """
+
+    year: int
+    tin: str
+    npi: str | None
+    entity_name: str
+    local: ElectionRecord | None
+    """The election in the workspace: confirmed here, a draft, or None."""
+    qpp: ElectionRecord | None
+    """The election QPP records (from the latest lookup), or None."""
+
+    @property
+    def local_final(self) -> ElectionRecord | None:
+        return self.local if self.local is not None and self.local.is_final else None
+
+    @property
+    def final(self) -> ElectionRecord | None:
+        """The election that counts: QPP's when it records one, else the one confirmed here."""
+        return self.qpp or self.local_final
+
+    @property
+    def conflict(self) -> bool:
+        """QPP records an election and a different one was confirmed in MIPS Desk."""
+        local = self.local_final
+        return self.qpp is not None and local is not None and local.election != self.qpp.election
+
+    @property
+    def who(self) -> str:
+        if self.entity_name:
+            return self.entity_name
+        return f"TIN {self.tin}" if self.npi is None else f"TIN/NPI {self.tin}/{self.npi}"
+
+    @property
+    def status_text(self) -> str:
+        """One line for the final election (or the draft / no decision), as the grid shows
+        it (who confirmed it is in :attr:`ElectionRecord.status_text`)."""
+        if self.final is not None:
+            return self.final.short_status_text
+        if self.local is not None:
+            return self.local.short_status_text
+        return "No decision yet"
+
+    @property
+    def warning(self) -> str:
+        """What to tell the user when QPP and MIPS Desk disagree ('' when they don't)."""
+        qpp, local = self.qpp, self.local_final
+        if not self.conflict or qpp is None or local is None:
+            return ""
+        return (
+            f"{self.who}: QPP records a different election from the one confirmed in MIPS "
+            f"Desk. {qpp.status_text}. {local.status_text.replace('Final: ', 'MIPS Desk: ')}. "
+            f"CMS's record is the one that counts: MIPS Desk uses {qpp.election.label} for the "
+            "score preview and export. The election confirmed here is kept unchanged in the "
+            "workspace; if QPP's record is wrong, contact the QPP Service Center "
+            "(QPP@cms.hhs.gov, 1-866-288-8292)."
+        )
+
+    def describe(self) -> str:
+        """The election in a sentence, for the Eligibility page's reasons ('' if none)."""
+        final = self.final
+        if final is None:
+            return ""
+        if final.from_qpp:
+            text = f"{final.status_text} (final)."
+        else:
+            text = f"{final.status_text.replace('Final: ', 'Elected in MIPS Desk: ')} (final)."
+        if self.conflict:
+            text += " " + self.warning
+        return text
+
+
+def election_state(
+    ws: Workspace,
+    year: int,
+    tin: str,
+    npi: str | None,
+    entity: EntityEligibility | None = None,
+) -> ElectionState:
+    """The elections of the group (npi None) or a clinician: QPP's record and the local one.
+
+    ``entity`` saves working out the practice's eligibility again when already known.
+    """
+    if entity is None:
+        from desktop_app.eligibility.store import entity_eligibility
+
+        entity = entity_eligibility(ws, year, tin, npi)
+    local = election_record(ws, year, tin, npi)
+    qpp = qpp_election_record(entity) if entity is not None else None
+    name = entity.name if entity is not None else (local.entity_name if local else "")
+    return ElectionState(year, tin, npi, name, local, qpp)
+
+
 def confirmed_election(
     ws: Workspace, year: int, tin: str, npi: str | None
 ) -> ElectionRecord | None:
-    record = election_record(ws, year, tin, npi)
-    return record if record is not None and record.is_final else None
+    """The final election that counts: the one QPP records (from a lookup), else the one
+    confirmed in MIPS Desk. :func:`local_confirmed_election` gives only the local one."""
+    return election_state(ws, year, tin, npi).final
 
 
 def elections(ws: Workspace, year: int) -> list[ElectionRecord]:
@@ -226,11 +374,21 @@ def confirm_elections(
     if not wanted:
         raise _refuse("Every participant is set to No Decision: there is nothing to confirm.")
     ensure_tables(ws)
-    if check_eligibility:
-        from desktop_app.eligibility.model import Status
-        from desktop_app.eligibility.store import practice_eligibility
+    from desktop_app.eligibility.model import Status
+    from desktop_app.eligibility.store import practice_eligibility
 
-        found = practice_eligibility(ws, year)
+    found = practice_eligibility(ws, year)
+    for c in wanted:
+        entity = found.entity(c.npi) if found and found.group.tin == c.tin else None
+        recorded = qpp_election_record(entity) if entity is not None else None
+        if recorded is not None:
+            who = c.entity_name or (c.tin if c.npi is None else f"{c.tin}/{c.npi}")
+            raise FinalElectionError(
+                f"{who}: QPP already records an election for {year} "
+                f"({recorded.status_text}). It is final on QPP, so no election can be made "
+                "here. Nothing was saved."
+            )
+    if check_eligibility:
         for c in wanted:
             entity = found.entity(c.npi) if found and found.group.tin == c.tin else None
             if entity is None or entity.effective.status is not Status.OPT_IN_ELIGIBLE:

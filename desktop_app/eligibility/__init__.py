@@ -4,7 +4,7 @@ Public API::
 
     from desktop_app.eligibility import (
         evaluate_individual, evaluate_group, ClinicianFacts, LowVolumeFigures,
-        EligibilityResult, Status, Level, year_rules, badge,
+        EligibilityResult, Status, Level, year_rules, badge, result_badge,
     )
     from desktop_app.eligibility.store import (   # workspace data (registers migrations)
         practice_eligibility, entity_eligibility, save_figures, load_figures,
@@ -12,7 +12,7 @@ Public API::
     )
 """
 
-from desktop_app.eligibility.badges import Badge, badge
+from desktop_app.eligibility.badges import Badge, badge, result_badge
 from desktop_app.eligibility.engine import ClinicianFacts, evaluate_group, evaluate_individual
 from desktop_app.eligibility.model import (
     CRITERIA,
@@ -57,6 +57,7 @@ __all__ = [
     "evaluate_group",
     "evaluate_individual",
     "known_years",
+    "result_badge",
     "special_status_label",
     "year_rules",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from desktop_app.eligibility.model import Status
+from desktop_app.eligibility.model import EligibilityResult, Status
 
 MIPS_ELIGIBLE: Final = "MIPS ELIGIBLE"
 MIPS_EXEMPT: Final = "MIPS EXEMPT"
@@ -42,3 +42,9 @@ def badge(status: Status, election: str | None = None) -> Badge:
     if status is Status.EXEMPT:
         return Badge(MIPS_EXEMPT, "exempt")
     return Badge(NOT_DETERMINED, "unknown")
+
+
+def result_badge(result: EligibilityResult, election: str | None = None) -> Badge:
+    """The badge for a determination: an election QPP records (a lookup) wins over
+    ``election``, the one confirmed in MIPS Desk, as CMS's record is the one that counts."""
+    return badge(result.status, result.qpp_election or election)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from desktop_app.eligibility.model import (
     CRITERIA,
     CRITERION_LABELS,
+    OPTIONS_SENTENCE,
     Criterion,
     EligibilityResult,
     Level,
@@ -141,8 +142,7 @@ def _low_volume(
     if exceeded:
         reasons.append(
             f"Exceeds {len(exceeded)} of the 3 low-volume threshold criteria ({_labels(exceeded)}) "
-            f"{where}, but not all 3: opt-in eligible. Not required to take part in MIPS; "
-            "may opt in, report voluntarily, or do nothing."
+            f"{where}, but not all 3: opt-in eligible. {OPTIONS_SENTENCE}"
         )
         return Status.OPT_IN_ELIGIBLE, reasons, segments, exceeded
     none = (

@@ -12,7 +12,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-from desktop_app.eligibility.model import EligibilityResult, Level, Status
+from desktop_app.eligibility.model import (
+    OPTIONS_SENTENCE_QPP,
+    EligibilityResult,
+    Level,
+    Status,
+    long_date,
+    parse_decision_date,
+    qpp_election_of,
+)
 from desktop_app.eligibility.thresholds import UnknownYearError, YearRules, year_rules
 from desktop_app.qpp_api.eligibility import EligibilityResponse, Organization, Scenario
 
@@ -110,7 +118,19 @@ def match_organization(
     )
 
 
-def _status_words(status: Status) -> str:
+def qpp_election_words(election: str, decision_date: str | None) -> str:
+    """``Elected on QPP Jan 15, 2026: Opt-In (final)``."""
+    day = parse_decision_date(decision_date)
+    when = long_date(day) if day else (decision_date or "(QPP gives no date)")
+    label = "Opt-In" if election == "opt_in" else "Report Voluntarily"
+    return f"Elected on QPP {when}: {label} (final)"
+
+
+def _status_words(status: Status, elected: str | None = None) -> str:
+    if elected == "opt_in":
+        return "MIPS eligible via opt-in (an election QPP records)"
+    if elected == "voluntary":
+        return "opt-in eligible and reporting voluntarily (MIPS exempt; an election QPP records)"
     return {
         Status.ELIGIBLE: "MIPS eligible",
         Status.OPT_IN_ELIGIBLE: "opt-in eligible (MIPS exempt unless an election is made)",
@@ -142,7 +162,13 @@ def scenario_result(
         if level is Level.INDIVIDUAL
         else _truthy(scenario.isEligible.group)
     )
-    if eligible:
+    decision_date = (scenario.optInDecisionDate or "").strip() or None
+    elected = qpp_election_of(scenario.isOptedIn, decision_date)
+    if elected is not None:
+        # Only an opt-in eligible entity can elect; QPP may already show it as eligible
+        # (via opt-in). Keeping it opt-in eligible lets the badge say MIPS ELIGIBLE VIA OPT-IN.
+        status = Status.OPT_IN_ELIGIBLE
+    elif eligible:
         status = Status.ELIGIBLE
     elif scenario.isOptInEligible:
         status = Status.OPT_IN_ELIGIBLE
@@ -155,7 +181,7 @@ def scenario_result(
     )
     reasons = [
         f"QPP Participation Status, looked up {looked_up_at:%B %d, %Y}: {who} is "
-        f"{_status_words(status)} for {year}"
+        f"{_status_words(status, elected)} for {year}"
         + (" as an individual (TIN/NPI)." if level is Level.INDIVIDUAL else " as a group (TIN).")
     ]
     if level is Level.INDIVIDUAL:
@@ -181,16 +207,18 @@ def scenario_result(
     elif scenario.lowVolumeSwitch is False:
         reasons.append("Exceeds the low-volume threshold (all 3 criteria).")
     if status is Status.OPT_IN_ELIGIBLE:
-        reasons.append(
-            "Opt-in eligible: exceeds 1 or 2, but not all 3, of the low-volume threshold "
-            "criteria. May opt in, report voluntarily, or do nothing."
-        )
-    if scenario.isOptedIn is not None:
-        when = f" on {scenario.optInDecisionDate[:10]}" if scenario.optInDecisionDate else ""
-        reasons.append(
-            f"QPP already records an election{when}: "
-            + ("opted in." if scenario.isOptedIn else "not opted in (voluntary reporting).")
-        )
+        if elected is None:
+            reasons.append(
+                "Opt-in eligible: exceeds 1 or 2, but not all 3, of the low-volume threshold "
+                f"criteria. {OPTIONS_SENTENCE_QPP}"
+            )
+        else:
+            reasons.append(
+                "Opt-in eligible: exceeds 1 or 2, but not all 3, of the low-volume threshold "
+                f"criteria. {qpp_election_words(elected, decision_date)}."
+            )
+    if elected is None and scenario.isOptedIn is False:
+        reasons.append("QPP records no election to opt in or report voluntarily yet.")
     statuses = tuple(code for flag, code in _STATUS_FLAGS if getattr(scenario, flag))
     details = {"organization": organization.prvdrOrgName or "", "masked_tin": organization.TIN}
     if scenario.lowVolumeServices is not None:
@@ -207,6 +235,7 @@ def scenario_result(
         looked_up_at=looked_up_at,
         is_estimate=False,
         qpp_opted_in=scenario.isOptedIn,
+        qpp_decision_date=decision_date,
         details=details,
     )
 

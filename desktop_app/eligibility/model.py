@@ -8,8 +8,9 @@ API, so every page, the CLI and export read one shape.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any, Final
 
@@ -88,37 +89,68 @@ FIGURES_HELP: Final = (
 )
 
 
+MAX_DOLLAR_DIGITS: Final = 12
+"""At most 12 digits of whole dollars (under $1 trillion). No practice's Part B allowed
+charges come near that (all of Medicare Part B pays well under $1 trillion a year), so a
+longer number is a typing mistake, not an amount."""
+MAX_COUNT_DIGITS: Final = 9
+"""At most 9 digits (under 1 billion) beneficiaries or services: more is a typing mistake."""
+
+_MONEY = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
+_COUNT = re.compile(r"[0-9]+")
+
+
+def _shown(text: str) -> str:
+    """The typed text for a message, shortened if very long."""
+    text = text.strip()
+    return text if len(text) <= 30 else text[:27] + "…"
+
+
 def parse_money(text: str, what: str = "Part B allowed charges") -> Decimal:
-    """Dollars as typed (``$95,000.50``, ``95000``) -> Decimal; FiguresError if not money."""
-    cleaned = text.strip().replace("$", "").replace(",", "").replace(" ", "")
+    """Dollars as typed (``$95,000.50``, ``95000``) -> Decimal; FiguresError if not money.
+
+    Only a plain amount is accepted once ``$`` and thousands commas are taken out: digits,
+    optionally a point and one or two digits of cents. Exponents (``1e6``), underscores
+    (``1_000_000``), blanks inside the number, other digit scripts and amounts of $1
+    trillion or more are refused with a message saying what to type.
+    """
+    example = "write it in dollars with digits only, like 95000 or 95000.50 ($ and commas allowed)"
+    cleaned = text.strip().replace("$", "", 1).replace(",", "").strip()
     if not cleaned:
         raise FiguresError(f"{what} is empty; enter an amount in dollars such as 95000.50.")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+    if cleaned.startswith("-") and _MONEY.fullmatch(cleaned[1:].strip()):
+        raise FiguresError(f"{what} can't be negative (found {_shown(text)}).")
+    if not _MONEY.fullmatch(cleaned):
+        if re.fullmatch(r"[0-9]+\.[0-9]{3,}", cleaned):
+            raise FiguresError(
+                f"{what} '{_shown(text)}' has more than two decimals (cents); {example}."
+            )
+        raise FiguresError(f"{what} '{_shown(text)}' is not an amount in dollars; {example}.")
+    whole = cleaned.split(".")[0].lstrip("0")
+    if len(whole) > MAX_DOLLAR_DIGITS:
         raise FiguresError(
-            f"{what} '{text}' is not an amount in dollars; write it like 95000.50."
-        ) from None
-    if not value.is_finite():
-        raise FiguresError(f"{what} '{text}' is not an amount in dollars; write it like 95000.50.")
-    if value < 0:
-        raise FiguresError(f"{what} can't be negative (found {text}).")
-    if value != value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
-        raise FiguresError(f"{what} '{text}' has more than two decimals (cents).")
-    return value.quantize(Decimal("0.01"))
+            f"{what} '{_shown(text)}' is too large: $1 trillion or more can't be a practice's "
+            "Part B allowed charges. Check the number of digits."
+        )
+    return Decimal(cleaned).quantize(Decimal("0.01"))
 
 
 def parse_count(text: str, what: str) -> int:
     """A whole, non-negative number as typed (``1,204`` accepted); FiguresError otherwise."""
-    cleaned = text.strip().replace(",", "").replace(" ", "")
+    cleaned = text.strip().replace(",", "")
     if not cleaned:
         raise FiguresError(f"{what} is empty; enter a whole number such as 210.")
-    if not cleaned.lstrip("-").isdigit():
-        raise FiguresError(f"{what} '{text}' must be a whole number such as 210.")
-    value = int(cleaned)
-    if value < 0:
-        raise FiguresError(f"{what} can't be negative (found {text}).")
-    return value
+    if cleaned.startswith("-") and _COUNT.fullmatch(cleaned[1:].strip()):
+        raise FiguresError(f"{what} can't be negative (found {_shown(text)}).")
+    if not _COUNT.fullmatch(cleaned):
+        raise FiguresError(
+            f"{what} '{_shown(text)}' must be a whole number written with digits only, such as 210."
+        )
+    if len(cleaned.lstrip("0")) > MAX_COUNT_DIGITS:
+        raise FiguresError(
+            f"{what} '{_shown(text)}' is too large (1 billion or more); check the number of digits."
+        )
+    return int(cleaned)
 
 
 @dataclass(frozen=True)
@@ -232,7 +264,9 @@ class EligibilityResult:
     is_estimate: bool = False
     """The year's threshold is not confirmed in CMS text yet (data file mark ``u``)."""
     qpp_opted_in: bool | None = None
-    """From a QPP lookup: QPP already records an election (True opt-in, False voluntary)."""
+    """From a QPP lookup: QPP's ``isOptedIn`` as given (see :attr:`qpp_election`)."""
+    qpp_decision_date: str | None = None
+    """From a QPP lookup: QPP's ``optInDecisionDate`` as given (ISO text), if any."""
     details: dict[str, str] = field(default_factory=dict)
     """Extra facts to show (name, QPP's low-volume reasons, ...)."""
 
@@ -243,6 +277,28 @@ class EligibilityResult:
     @property
     def is_opt_in_eligible(self) -> bool:
         return self.status is Status.OPT_IN_ELIGIBLE
+
+    @property
+    def qpp_election(self) -> str | None:
+        """The election QPP records for this entity (see :func:`qpp_election_of`)."""
+        if self.source != "qpp":
+            return None
+        return qpp_election_of(self.qpp_opted_in, self.qpp_decision_date)
+
+    @property
+    def qpp_decision_day(self) -> dt.date | None:
+        """QPP's decision date as a date (None when absent or not a date)."""
+        return parse_decision_date(self.qpp_decision_date)
+
+    def with_final_election(self, text: str) -> EligibilityResult:
+        """This result with the opt-in options sentence replaced by ``text`` (the election
+        made), for showing once an election is final."""
+        sentence = text.rstrip(".") + "."
+        reasons = [
+            reason.replace(OPTIONS_SENTENCE, sentence).replace(OPTIONS_SENTENCE_QPP, sentence)
+            for reason in self.reasons
+        ]
+        return replace(self, reasons=tuple(reasons))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -256,4 +312,42 @@ class EligibilityResult:
             "source": self.source,
             "looked_up_at": self.looked_up_at.isoformat() if self.looked_up_at else None,
             "is_estimate": self.is_estimate,
+            "qpp_election": self.qpp_election,
+            "qpp_decision_date": self.qpp_decision_date,
         }
+
+
+OPTIONS_SENTENCE: Final = (
+    "Not required to take part in MIPS; may opt in, report voluntarily, or do nothing."
+)
+"""The end of the opt-in eligible reason (figures), replaced by the election once final."""
+OPTIONS_SENTENCE_QPP: Final = "May opt in, report voluntarily, or do nothing."
+"""The same for a QPP lookup's reason."""
+
+
+def qpp_election_of(is_opted_in: bool | None, decision_date: str | None) -> str | None:
+    """``opt_in`` / ``voluntary`` / None from QPP's ``isOptedIn`` and ``optInDecisionDate``.
+
+    ``isOptedIn`` true = opted in (even without a decision date: CMS states it); false
+    *with* a decision date = elected to report voluntarily; otherwise no decision.
+    """
+    if is_opted_in is True:
+        return "opt_in"
+    if is_opted_in is False and decision_date:
+        return "voluntary"
+    return None
+
+
+def parse_decision_date(text: str | None) -> dt.date | None:
+    """``2026-01-15T10:00:00Z`` or ``2026-01-15`` -> the date; None if absent or not a date."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+def long_date(day: dt.date) -> str:
+    """``Jan 15, 2026`` (portable: no platform-specific strftime flags)."""
+    return f"{day:%b} {day.day}, {day.year}"

@@ -161,3 +161,23 @@ def test_lookup_command_404(capsys: pytest.CaptureFixture[str], fake_qpp) -> Non
     )
     assert code == 2
     assert "QPP has no information for NPI 1234567893 in 2024" in capsys.readouterr().err
+
+
+def test_lookup_command_shows_an_opt_in_qpp_records_as_qpp_shows_it(
+    capsys: pytest.CaptureFixture[str], fake_qpp, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from fake_qpp import make_npi, provider, scenario
+
+    npi = make_npi("123456789")
+    opted_in = scenario(opt_in_eligible=True, reason="BENE")
+    opted_in["isOptedIn"] = True
+    opted_in["optInDecisionDate"] = "2026-01-15"
+    fake_qpp.providers[(npi, 2025)] = provider(npi, individual=opted_in)
+    monkeypatch.setenv("MIPSDESK_QPP_BASE_URL", fake_qpp.base_url)
+    args = ["eligibility", "lookup", "--npi", npi, "--year", "2025"]
+    assert main([*args, "--workspace", str(tmp_path / "p.mipsdesk")]) == 0
+    out = capsys.readouterr().out
+    individual = next(line for line in out.splitlines() if "VIA OPT-IN" in line)
+    assert not individual.startswith("Group")  # the clinician; the group made no election
+    assert out.count("MIPS EXEMPT (Opt-in eligible)") == 1
+    assert "Group: MIPS EXEMPT (Opt-in eligible)" in out

@@ -96,7 +96,7 @@ def test_confirm_flow_many_at_once(page, qtbot, ctx, tmp_path) -> None:  # type:
     assert "Participation Selections Confirmed" in page.message.text()
     assert len(ws.audit_log(table="elections")) == 3
     assert all(r.final for r in page.rows)
-    assert "Final: Opt-In" in page.table.item(0, 5).text()
+    assert page.status_text(0).startswith("Final: Opt-In, confirmed")
 
 
 def test_single_election_uses_qpp_wording(page, qtbot, ctx) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -37,26 +39,31 @@ from desktop_app.elections.model import (
 )
 from desktop_app.elections.store import (
     ElectionChoice,
+    ElectionState,
     confirm_elections,
-    election_record,
+    election_state,
     save_draft,
 )
 from desktop_app.eligibility import store as el
-from desktop_app.eligibility.badges import badge
+from desktop_app.eligibility.badges import Badge, badge
 from desktop_app.eligibility.model import Status
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.election_badge import StatusBadge
 from desktop_app.gui.election_dialog import ConfirmElectionsDialog
 from desktop_app.gui.pages.base import Page, scroll_body
 from desktop_app.gui.widgets.common import format_tin, set_role, title_label
-from desktop_app.util.files import WriteError
+from desktop_app.models.practice import Practice
+from desktop_app.util.files import WriteError, atomic_write_bytes
 
 # Two-line headers keep the choice columns narrow, leaving room for names and status.
-COLUMNS = ["Participant", "", "No\nDecision", "Report\nVoluntarily", "Opt-In", "Status"]
-CHOICE_COLUMNS = {Election.NO_DECISION: 2, Election.VOLUNTARY: 3, Election.OPT_IN: 4}
+COLUMNS = ["Participant", "No\nDecision", "Report\nVoluntarily", "Opt-In", "Status"]
+CHOICE_COLUMNS = {Election.NO_DECISION: 1, Election.VOLUNTARY: 2, Election.OPT_IN: 3}
+STATUS_COLUMN = 4
+"""The badge as QPP shows it, and under it the election in one line."""
 PARTICIPANT_MIN_WIDTH = 220
-PARTICIPANT_MAX_WIDTH = 360
-"""Longer names and identifiers wrap rather than squeeze the other columns."""
+"""The participant's name and TIN/NPI take what the other columns leave, at least this."""
+STATUS_MIN_WIDTH = 240
+"""The Status column fits its one-line text, and is never narrower than this."""
 
 COUNT_TEXT = {
     Election.NO_DECISION: "The clinician or group will not be uploaded and will remain MIPS "
@@ -69,18 +76,52 @@ COUNT_TEXT = {
 }
 
 
+class StatusCell(QWidget):
+    """The Status cell: the badge as QPP shows it, the election under it on one line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(6, 4, 6, 4)
+        box.setSpacing(3)
+        self.badge = StatusBadge()
+        self.text = QLabel()
+        self.text.setWordWrap(False)
+        box.addWidget(self.badge)
+        box.addWidget(self.text)
+
+    def set_status(self, shown: Badge, text: str, tip: str, conflict: bool) -> None:
+        # Every row is opt-in eligible and the line under it says the election: the badge
+        # alone (no "Opt-in eligible" tag) keeps the column narrow.
+        self.badge.set_badge(Badge(shown.text, shown.tone))
+        self.badge.setAccessibleName(shown.text + (f", {shown.note}" if shown.note else ""))
+        self.text.setText(text)
+        self.text.setStyleSheet("color: #b00020;" if conflict else "")
+        self.setToolTip(tip)
+        self.setAccessibleName(f"{shown.text}. {text}")
+
+
 class ElectionRow:
     """One participant of the grid."""
 
-    def __init__(self, entity: el.EntityEligibility, record: ElectionRecord | None) -> None:
+    def __init__(self, entity: el.EntityEligibility, state: ElectionState) -> None:
         self.entity = entity
-        self.record = record
+        self.state = state
         self.group = QButtonGroup()
         self.buttons: dict[Election, QRadioButton] = {}
 
     @property
+    def record(self) -> ElectionRecord | None:
+        """The final election (QPP's record first), else the draft here, else None."""
+        return self.state.final or self.state.local
+
+    @property
     def final(self) -> bool:
-        return self.record is not None and self.record.is_final
+        return self.state.final is not None
+
+    @property
+    def from_qpp(self) -> bool:
+        return self.state.qpp is not None
 
     @property
     def choice(self) -> Election:
@@ -90,8 +131,15 @@ class ElectionRow:
         return Election.NO_DECISION
 
 
-def _shape(row: ElectionRow) -> tuple[str, str | None, bool, str]:
-    return (row.entity.tin, row.entity.npi, row.final, row.entity.name)
+def _shape(row: ElectionRow) -> tuple[str, str | None, bool, bool, bool, str]:
+    return (
+        row.entity.tin,
+        row.entity.npi,
+        row.final,
+        row.from_qpp,
+        row.state.conflict,
+        row.entity.name,
+    )
 
 
 class ElectionPage(Page):
@@ -125,37 +173,64 @@ class ElectionPage(Page):
         header = self.table.horizontalHeader()
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        # The participant's name and TIN/NPI keep a readable width (set in _fill_table);
-        # the long Status text takes what is left and wraps.
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, PARTICIPANT_MIN_WIDTH)
-        self.table.setMinimumHeight(200)
-        self.table.setWordWrap(True)
+        # The participant's name and TIN/NPI take the room the badge, the choices and the
+        # one-line Status leave (wrapping if need be); the table is as tall as its rows, so
+        # the page scrolls, never the table.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        self.table.viewport().installEventFilter(self)
         header.setMinimumSectionSize(60)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         header.sectionResized.connect(self._column_resized)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table)
+        self.conflicts = set_role(QLabel(""), "error")
+        self.conflicts.setWordWrap(True)
+        self.conflicts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.conflicts.setVisible(False)
+        layout.addWidget(self.conflicts)
 
         counts_box = QFrame()
         counts_box.setFrameShape(QFrame.Shape.StyledPanel)
         counts = QGridLayout(counts_box)
-        counts.addWidget(title_label("Participant Elections", "sectionTitle"), 0, 0, 1, 2)
+        counts.addWidget(title_label("Participant Elections", "sectionTitle"), 0, 0, 1, 4)
+        self.count_names: dict[Election, QLabel] = {}
         self.count_labels: dict[Election, QLabel] = {}
+        """The number of participants set to each choice and not yet confirmed."""
+        self.final_labels: dict[Election, QLabel] = {}
+        """The number already final (confirmed here or recorded on QPP)."""
         self.count_texts: dict[Election, QLabel] = {}
         for row, election in enumerate(
             (Election.NO_DECISION, Election.VOLUNTARY, Election.OPT_IN), start=1
         ):
+            name = QLabel(ELECTION_LABELS[election])
+            name.setStyleSheet("font-weight: 600;")
             number = QLabel("0")
             number.setObjectName(f"count_{election.value}")
             number.setStyleSheet("font-size: 16pt; font-weight: 600;")
+            number.setAccessibleName(f"{ELECTION_LABELS[election]}: selected, not confirmed")
+            final = set_role(QLabel(""), "hint")
+            final.setObjectName(f"final_{election.value}")
             text = QLabel()
             text.setWordWrap(True)
-            counts.addWidget(number, row, 0, Qt.AlignmentFlag.AlignTop)
-            counts.addWidget(text, row, 1)
+            top = Qt.AlignmentFlag.AlignTop
+            counts.addWidget(name, row, 0, top)
+            counts.addWidget(number, row, 1, top | Qt.AlignmentFlag.AlignRight)
+            counts.addWidget(final, row, 2, top)
+            counts.addWidget(text, row, 3, top)
+            self.count_names[election] = name
             self.count_labels[election] = number
+            self.final_labels[election] = final
             self.count_texts[election] = text
-        counts.setColumnStretch(1, 1)
+        counts.setColumnStretch(3, 1)
+        # room for "to confirm · N final" from the start, so the texts don't move later
+        counts.setColumnMinimumWidth(
+            2, final.fontMetrics().horizontalAdvance("to confirm · 9999 final") + 4
+        )
+        counts.setHorizontalSpacing(12)
         layout.addWidget(counts_box)
 
         buttons = QHBoxLayout()
@@ -165,8 +240,15 @@ class ElectionPage(Page):
         self.pdf_button = QPushButton("Save confirmation (PDF)…")
         self.pdf_button.setToolTip("A printable confirmation of the selected final election.")
         self.pdf_button.clicked.connect(self._choose_pdf)
+        self.all_pdf_button = QPushButton("Save all confirmations (PDF)…")
+        self.all_pdf_button.setToolTip(
+            "One PDF with every final election of the year: a summary page, then the "
+            "confirmation of each election confirmed in MIPS Desk."
+        )
+        self.all_pdf_button.clicked.connect(self._choose_all_pdf)
         buttons.addWidget(self.submit_button)
         buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.all_pdf_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.message = set_role(QLabel(""), "saved")
@@ -219,20 +301,22 @@ class ElectionPage(Page):
         rows: list[ElectionRow] = []
         if found is not None and ws is not None:
             for entity in found.all():
-                record = election_record(ws, year, entity.tin, entity.npi)
-                if entity.effective.status is Status.OPT_IN_ELIGIBLE or (
-                    record is not None and record.is_final
-                ):
-                    rows.append(ElectionRow(entity, record))
+                state = election_state(ws, year, entity.tin, entity.npi, entity)
+                if entity.effective.status is Status.OPT_IN_ELIGIBLE or (state.final is not None):
+                    rows.append(ElectionRow(entity, state))
         if [_shape(r) for r in rows] == [_shape(r) for r in self.rows]:
             # Same participants, nothing newly final (e.g. a draft was saved by a click):
             # update in place, so the radio button being clicked is never destroyed.
             for index, (old, new) in enumerate(zip(self.rows, rows, strict=True)):
-                old.entity, old.record = new.entity, new.record
-                self.table.item(index, 5).setText(self._status_text(old))
+                old.entity, old.state = new.entity, new.state
+                self._set_status(index, old)
+            self._fit_table()
         else:
             self.rows = rows
             self._fill_table()
+        warnings = [r.state.warning for r in self.rows if r.state.conflict]
+        self.conflicts.setText("\n\n".join(f"⚠ {w}" for w in warnings))
+        self.conflicts.setVisible(bool(warnings))
         if found is None:
             self.empty.setText("Set up the practice and its clinicians on the Practice page first.")
         elif not self.rows:
@@ -257,10 +341,6 @@ class ElectionPage(Page):
             name = f"{entity.name}\n{kind} {ident}"
             item = QTableWidgetItem(name)
             self.table.setItem(index, 0, item)
-            shown = badge(entity.effective.status, row.record.election.value if row.final else None)
-            badge_widget = StatusBadge()
-            badge_widget.set_badge(shown)
-            self.table.setCellWidget(index, 1, badge_widget)
             current = row.record.election if row.record is not None else Election.NO_DECISION
             for election, col in CHOICE_COLUMNS.items():
                 button = QRadioButton()
@@ -277,30 +357,99 @@ class ElectionPage(Page):
                 button.toggled.connect(
                     lambda checked, r=row, e=election: checked and self._chosen(r, e)
                 )
-            status = self._status_text(row)
-            self.table.setItem(index, 5, QTableWidgetItem(status))
-        wanted = self.table.sizeHintForColumn(0) if self.rows else 0
-        self.table.setColumnWidth(0, max(PARTICIPANT_MIN_WIDTH, min(PARTICIPANT_MAX_WIDTH, wanted)))
-        self.table.resizeRowsToContents()
+            self.table.setCellWidget(index, STATUS_COLUMN, StatusCell())
+            self._set_status(index, row)
+        self._fit_table()
         self._update_buttons()
 
+    def _set_status(self, index: int, row: ElectionRow) -> None:
+        cell = self.table.cellWidget(index, STATUS_COLUMN)
+        assert isinstance(cell, StatusCell)
+        final = row.state.final
+        shown = badge(row.entity.effective.status, final.election.value if final else None)
+        cell.set_status(shown, self._status_text(row), self._status_tip(row), row.state.conflict)
+
+    def status_text(self, index: int) -> str:
+        """Row ``index``'s Status text (under the badge), as shown."""
+        cell = self.table.cellWidget(index, STATUS_COLUMN)
+        assert isinstance(cell, StatusCell)
+        return cell.text.text()
+
+    def badge_text(self, index: int) -> str:
+        cell = self.table.cellWidget(index, STATUS_COLUMN)
+        assert isinstance(cell, StatusCell)
+        return cell.badge.text()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_participant()
+        return super().eventFilter(watched, event)
+
+    def _fit_participant(self) -> None:
+        """The participant column takes the width the others leave, never under its minimum
+        (a narrow window scrolls sideways rather than squeezing names)."""
+        others = sum(self.table.columnWidth(c) for c in range(1, self.table.columnCount()))
+        wanted = max(PARTICIPANT_MIN_WIDTH, self.table.viewport().width() - others)
+        if self.table.columnWidth(0) != wanted:
+            self.table.setColumnWidth(0, wanted)
+
+    def _fit_table(self) -> None:
+        """Status one line wide (at least STATUS_MIN_WIDTH); the table as tall as its rows."""
+        header = self.table.horizontalHeader()
+        cells = [self.table.cellWidget(r, STATUS_COLUMN) for r in range(self.table.rowCount())]
+        widest = max((c.sizeHint().width() for c in cells if c is not None), default=0)
+        wanted = max(STATUS_MIN_WIDTH, widest + 8)
+        header.setMinimumSectionSize(60)
+        header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(STATUS_COLUMN, wanted)
+        self._fit_participant()
+        self.table.resizeRowsToContents()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as the header and every row: the page scrolls, never the table."""
+        header = self.table.horizontalHeader()
+        head = max(header.height(), header.sizeHint().height())
+        height = head + 2 * self.table.frameWidth() + self.table.verticalHeader().length()
+        bar = self.table.horizontalScrollBar()
+        if self.table.horizontalHeader().length() > self.table.viewport().width():
+            height += bar.sizeHint().height()
+        self.table.setFixedHeight(max(height, head + 48))
+
     def _column_resized(self, column: int, _old: int, _new: int) -> None:
-        if column in (0, 5):  # wrapped text needs other row heights
+        if column == 0:  # a wrapped name needs another row height
             self.table.resizeRowsToContents()
+            self._fit_height()
 
     @staticmethod
     def _status_text(row: ElectionRow) -> str:
-        record = row.record
-        if record is None:
-            return "No decision yet"
-        if not record.is_final:
-            return "Not confirmed yet"
-        assert record.confirmed_at is not None
-        local = record.confirmed_at.astimezone()
-        return (
-            f"Final: {ELECTION_LABELS[record.election]}\n"
-            f"Confirmed {local:%b %d, %Y}\nat {local:%I:%M %p} by {record.confirmed_by}"
-        )
+        """One line; a second only when QPP and MIPS Desk disagree."""
+        state = row.state
+        text = state.status_text
+        local = state.local_final
+        if state.conflict and local is not None and local.confirmed_at is not None:
+            day = local.confirmed_at.astimezone()
+            text += f"\n⚠ Confirmed here: {local.election.label} ({day:%b} {day.day}, {day.year})"
+        return text
+
+    @staticmethod
+    def _status_tip(row: ElectionRow) -> str:
+        state = row.state
+        final = state.final
+        if final is None:
+            return "No election confirmed yet."
+        if final.from_qpp:
+            tip = "QPP records this election (from the latest Eligibility lookup); it is final."
+        else:
+            assert final.confirmed_at is not None
+            local = final.confirmed_at.astimezone()
+            tip = (
+                f"Confirmed in MIPS Desk on {local:%B %d, %Y at %I:%M %p} by "
+                f"{final.confirmed_by}. Final: it can't be changed or removed."
+            )
+        if state.conflict:
+            tip += "\n" + state.warning
+        return tip
 
     # ------------------------------------------------------------- choosing
     def _chosen(self, row: ElectionRow, election: Election) -> None:
@@ -329,26 +478,39 @@ class ElectionPage(Page):
         ]
 
     def counts(self) -> dict[Election, int]:
+        """Participants set to each choice and not confirmed yet."""
         result = dict.fromkeys(CHOICE_COLUMNS, 0)
         for r in self.rows:
             if not r.final:
                 result[r.choice] += 1
         return result
 
+    def final_counts(self) -> dict[Election, int]:
+        """Participants whose election is final (QPP's record first), by election."""
+        result = dict.fromkeys(CHOICE_COLUMNS, 0)
+        for r in self.rows:
+            if r.state.final is not None:
+                result[r.state.final.election] += 1
+        return result
+
     def _update_counts(self) -> None:
+        finals = self.final_counts()
         for election, number in self.counts().items():
             self.count_labels[election].setText(str(number))
+            done = finals[election]
+            self.final_labels[election].setText(f"to confirm · {done} final" if done else "")
         self.submit_button.setEnabled(bool(self.pending_choices()))
 
     def _update_buttons(self) -> None:
         self.pdf_button.setEnabled(self.selected_final() is not None)
+        self.all_pdf_button.setEnabled(any(r.final for r in self.rows))
 
     def selected_final(self) -> ElectionRecord | None:
+        """The selected row's election confirmed in MIPS Desk (QPP's own have no PDF here)."""
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         if not rows:
             return None
-        row = self.rows[rows[0].row()]
-        return row.record if row.final else None
+        return self.rows[rows[0].row()].state.local_final
 
     # ------------------------------------------------------------ confirming
     def open_confirm_dialog(self) -> ConfirmElectionsDialog | None:
@@ -416,3 +578,106 @@ class ElectionPage(Page):
             f"Election confirmation saved to {path} at {dt.datetime.now():%I:%M %p}."
         )
         return True
+
+    def _choose_all_pdf(self) -> None:
+        suggested = f"MIPS elections {self.ctx.year}.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save all election confirmations", suggested, "PDF files (*.pdf)"
+        )
+        if path:
+            self.save_all_confirmations_pdf(Path(path))
+
+    def save_all_confirmations_pdf(self, path: Path) -> bool:
+        """One PDF with every final election of the year (False if there is none or it
+        can't be written; nothing is left half written)."""
+        states = [r.state for r in self.rows if r.state.final is not None]
+        if not states:
+            self.message.setText("No election is final yet: there is nothing to save.")
+            return False
+        ws = self.ctx.workspace
+        practice = ws.practice() if ws is not None else None
+        try:
+            write_all_confirmations_pdf(path, practice, self.ctx.year, states)
+        except WriteError as exc:
+            QMessageBox.warning(self, "Could not save the confirmations", str(exc))
+            return False
+        self.message.setText(
+            f"{len(states)} final election(s) saved to {path} at {dt.datetime.now():%I:%M %p}."
+        )
+        return True
+
+
+# ------------------------------------------------------------ all elections PDF
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def all_confirmations_html(
+    practice: Practice | None, year: int, states: list[ElectionState]
+) -> str:
+    """A summary of every final election of ``year``, then each local confirmation page."""
+    from desktop_app.gui.election_pdf import confirmation_html
+
+    practice_line = f"{_esc(practice.name)} (TIN {practice.tin})" if practice else ""
+    rows = []
+    for state in states:
+        final = state.final
+        assert final is not None
+        label = final.entity_label
+        note = ""
+        if state.conflict:
+            note = "<br><b>Warning:</b> " + _esc(state.warning)
+        elif state.qpp is not None and state.local_final is not None:
+            note = "<br>Also confirmed in MIPS Desk: " + _esc(state.local_final.status_text)
+        rows.append(
+            f"<tr><td>{_esc(state.who)}<br>{_esc(label)}</td>"
+            f"<td>{_esc(final.election.label)}</td>"
+            f"<td>{_esc(final.status_text)}{note}</td></tr>"
+        )
+    pages = [
+        f"""<h1>MIPS elections, performance year {year}</h1>
+        <p>{practice_line}</p>
+        <p>{len(states)} final election(s). An election QPP records (from the latest QPP
+        Eligibility lookup) is CMS's record and is the one that counts.</p>
+        <table border="1" cellspacing="0" cellpadding="4" width="100%">
+          <tr><th align="left">Participant</th><th align="left">Election</th>
+          <th align="left">Recorded</th></tr>
+          {"".join(rows)}
+        </table>"""
+    ]
+    for state in states:
+        if state.local_final is not None:
+            pages.append(confirmation_html(practice, state.local_final))
+    return '<div style="page-break-before: always;"></div>'.join(pages)
+
+
+def write_all_confirmations_pdf(
+    path: Path, practice: Practice | None, year: int, states: list[ElectionState]
+) -> Path:
+    """Write the PDF of every final election to ``path`` atomically (WriteError if not)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setTitle(f"MIPS elections {year}")
+    writer.setCreator("MIPS Desk")
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.Letter),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(18, 18, 18, 18),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    writer.setResolution(300)
+    doc = QTextDocument()
+    doc.setDefaultStyleSheet("body { font-family: sans-serif; } h1 { font-size: 16pt; }")
+    doc.setHtml(all_confirmations_html(practice, year, states))
+    doc.print_(writer)
+    del writer  # finishes the PDF
+    buffer.close()
+    atomic_write_bytes(Path(path), bytes(data.data()), mode=0o600)
+    return Path(path)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.elections.store import confirmed_election
+from desktop_app.elections.store import ElectionState, election_state
 from desktop_app.eligibility import store as el
 from desktop_app.eligibility.badges import badge
 from desktop_app.eligibility.model import (
@@ -265,12 +265,18 @@ class EligibilityPage(Page):
         )
         self._fill_table()
 
-    def _election(self, tin: str, npi: str | None) -> str | None:
+    def _state(self, entity: el.EntityEligibility) -> ElectionState | None:
+        """The entity's elections: QPP's record (from a lookup) and the one confirmed here."""
         ws = self.ctx.workspace
         if ws is None:
             return None
-        record = confirmed_election(ws, self.ctx.year, tin, npi)
-        return record.election.value if record else None
+        return election_state(ws, self.ctx.year, entity.tin, entity.npi, entity)
+
+    def _election(self, entity: el.EntityEligibility) -> str | None:
+        """The final election that counts (QPP's record first), for the badge."""
+        state = self._state(entity)
+        final = state.final if state is not None else None
+        return final.election.value if final is not None else None
 
     def _fill_table(self) -> None:
         found = self._found
@@ -285,7 +291,7 @@ class EligibilityPage(Page):
         for entity in found.all():
             row = self.table.rowCount()
             self.table.insertRow(row)
-            shown = badge(entity.effective.status, self._election(entity.tin, entity.npi))
+            shown = badge(entity.effective.status, self._election(entity))
             who = f"{entity.name} (group)" if entity.npi is None else entity.name
             item = QTableWidgetItem(who)
             item.setData(Qt.ItemDataRole.UserRole, entity.npi or "")
@@ -339,7 +345,9 @@ class EligibilityPage(Page):
             self.id_label.setText(
                 f"NPI: #{entity.npi} · TIN/NPI {format_tin(entity.tin)}/{entity.npi} · Individual"
             )
-        self.badge.set_badge(badge(result.status, self._election(entity.tin, entity.npi)))
+        state = self._state(entity)
+        final = state.final if state is not None else None
+        self.badge.set_badge(badge(result.status, final.election.value if final else None))
         exceeds = {Status.ELIGIBLE: "Yes", Status.NOT_DETERMINED: "Not known yet"}.get(
             result.status, "No"
         )
@@ -350,6 +358,13 @@ class EligibilityPage(Page):
                 for c in CRITERIA
             )
             lines.append(f"<b>Segment {seg.dates.number}:</b> {figures}")
+        if state is not None and final is not None:
+            said = final.status_text.replace("Final: ", "")
+            lines.append(f"<b>Election:</b> {_html(said)} (final)")
+            if state.conflict:
+                lines.append(
+                    f"<span style='color:#b00020'><b>Warning:</b> {_html(state.warning)}</span>"
+                )
         specials = ", ".join(result.special_status_labels) or "None"
         lines.append(f"<b>Special Statuses, Exceptions and Other Reporting Factors:</b> {specials}")
         if result.source == "qpp" and result.looked_up_at:
@@ -370,6 +385,9 @@ class EligibilityPage(Page):
         if result.is_estimate:
             lines.append("<i>Estimate: this year's threshold is not yet confirmed by CMS.</i>")
         self.summary.setText("<br>".join(lines))
+        if state is not None and final is not None:
+            # The options are behind them once an election is final: say which, and when.
+            result = result.with_final_election(state.describe())
         items = "".join(f"<li>{_html(r)}</li>" for r in result.reasons)
         self.reasons.setText(f"<b>Why</b><ul style='margin-left:-20px'>{items}</ul>")
         self._load_fields(entity, force=load_fields)
