@@ -10,6 +10,14 @@ What is read, for every year ``YEAR`` that has a folder ``measures/YEAR/``:
   A missing file for a year *newer* than a year that has one is an error;
 - ``SOURCE.md`` and ``package.json`` (optional) for the release name.
 
+The recorded content hash covers only the data files (see :func:`content_hash_of`),
+so the same CMS data gives the same hash whether it is a developer copy or was
+downloaded by ``mipsdesk catalog update`` (which writes its own ``SOURCE.md``).
+
+Each measure also gets a search tier (:data:`desktop_app.catalog.model.TIERS`) from
+its ``allowedPrograms`` and ``isRegistryMeasure`` fields and the year's MVP ids, so
+that search lists the usual MIPS measure before QCDR and ACO-only ones.
+
 Years are discovered from the four-digit folders under ``measures/``; benchmark or
 MVP files for years without measures are ignored. The folders ``benchmarks/`` and
 ``mvp/`` themselves must exist.
@@ -30,7 +38,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +47,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, StringConstraints, ValidationError
 
 from desktop_app.catalog.errors import CatalogError, CatalogSourceError
-from desktop_app.catalog.model import SourceInfo
+from desktop_app.catalog.model import (
+    TIER_COST,
+    TIER_MIPS,
+    TIER_MVP_ONLY,
+    TIER_OTHER_PROGRAM,
+    TIER_QCDR,
+    SourceInfo,
+)
 from desktop_app.catalog.schema import APPLICATION_ID, DDL, SCHEMA_VERSION
 
 Progress = Callable[[int, int, str], None]
@@ -66,7 +81,7 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class SourcePlan:
-    """The files a build reads, in the fixed order the content hash uses."""
+    """The files a build reads, in reading order (data files of each year together)."""
 
     root: Path
     years: list[int]
@@ -159,25 +174,37 @@ def _read_bytes(root: Path, rel: str) -> bytes:
         raise CatalogSourceError(f"{path} could not be read: {exc.strerror or exc}.") from exc
 
 
+def content_hash_of(digests: Mapping[str, str]) -> str:
+    """The catalog's content hash from ``{relative path: SHA-256 hex of the file}``.
+
+    SHA-256 over ``rel NUL sha256(file) LF`` for each data file, sorted by path. Only
+    data files (measures, benchmarks, MVPs) count, never notes such as SOURCE.md, so
+    the hash of a folder equals the one computed from the pinned release manifest.
+    """
+    outer = hashlib.sha256()
+    for rel in sorted(digests):
+        outer.update(f"{rel}\0{digests[rel].lower()}\n".encode())
+    return outer.hexdigest()
+
+
 class _Hasher:
-    """SHA-256 over ``rel NUL sha256(file) LF`` for each file, in plan order."""
+    """Collects the data files' digests for :func:`content_hash_of`."""
 
     def __init__(self) -> None:
-        self._outer = hashlib.sha256()
+        self._digests: dict[str, str] = {}
 
     def add(self, rel: str, data: bytes) -> None:
-        digest = hashlib.sha256(data).hexdigest()
-        self._outer.update(f"{rel}\0{digest}\n".encode())
+        self._digests[rel] = hashlib.sha256(data).hexdigest()
 
     def hexdigest(self) -> str:
-        return self._outer.hexdigest()
+        return content_hash_of(self._digests)
 
 
 def source_content_hash(source: Path) -> str:
-    """The content hash a build of ``source`` would record (reads every file once)."""
+    """The content hash a build of ``source`` would record (reads each data file once)."""
     plan = scan_source(source)
     hasher = _Hasher()
-    for f in plan.files:
+    for f in plan.data_files():
         hasher.add(f.rel, _read_bytes(plan.root, f.rel))
     return hasher.hexdigest()
 
@@ -238,6 +265,28 @@ class _MeasureRecord(BaseModel):
     title: str
     description: str | None = None
     metricType: str | None = None
+    allowedPrograms: list[str] | None = None
+    isRegistryMeasure: bool | None = None
+
+
+def measure_tier(
+    category: str,
+    allowed_programs: Iterable[str] | None,
+    is_registry_measure: bool | None,
+    mvp_ids: set[str],
+) -> int:
+    """The search tier of a measure (:data:`desktop_app.catalog.model.TIERS`).
+
+    No ``allowedPrograms`` means MIPS (the DEFAULT of CMS's program-names.json).
+    """
+    programs = set(allowed_programs) if allowed_programs is not None else {"mips"}
+    if "mips" not in programs and not programs & mvp_ids:
+        return TIER_OTHER_PROGRAM
+    if is_registry_measure:
+        return TIER_QCDR
+    if category == "cost":
+        return TIER_COST
+    return TIER_MIPS if "mips" in programs else TIER_MVP_ONLY
 
 
 class _BenchmarkRecord(BaseModel):
@@ -349,6 +398,8 @@ class _Rows:
 
     def __init__(self) -> None:
         self.measures: list[tuple[Any, ...]] = []
+        self._programs: list[tuple[str, list[str] | None, bool | None]] = []
+        self._mvp_ids: dict[int, set[str]] = {}
         self.fts: list[tuple[Any, ...]] = []
         self.benchmarks: list[tuple[Any, ...]] = []
         self.mvps: list[tuple[Any, ...]] = []
@@ -387,6 +438,7 @@ class _Rows:
                 year,
                 rec.measureId,
                 rec.category,
+                TIER_MIPS,  # set by finish() once the year's MVP ids are known
                 rec.title,
                 description,
                 rec.metricType or "",
@@ -395,7 +447,15 @@ class _Rows:
                 _dumps(record),
             )
         )
+        self._programs.append((rec.category, rec.allowedPrograms, rec.isRegistryMeasure))
         self.fts.append((row_id, rec.measureId, rec.title, description, other_ids))
+
+    def finish(self) -> None:
+        """Set each measure's search tier (needs every file of the year read)."""
+        for index, (category, programs, registry) in enumerate(self._programs):
+            row = self.measures[index]
+            tier = measure_tier(category, programs, registry, self._mvp_ids.get(row[1], set()))
+            self.measures[index] = (*row[:4], tier, *row[5:])
 
     def _add_benchmark(
         self, path: Path, year: int, record: dict[str, Any], rec: _BenchmarkRecord
@@ -433,6 +493,7 @@ class _Rows:
         # Keep the measure id lists in one shape whichever format the file used.
         for ids_field, objects_field in _MVP_ID_FIELDS:
             stored[ids_field] = _mvp_ids(rec, ids_field, objects_field)
+        self._mvp_ids.setdefault(year, set()).add(rec.mvpId)
         self.mvps.append((year, rec.mvpId, rec.title, _dumps(stored)))
 
 
@@ -462,7 +523,7 @@ def _write(conn: sqlite3.Connection, info: SourceInfo, rows: _Rows) -> None:
         "INSERT INTO source (path, version, content_hash, built_at, years) VALUES (?, ?, ?, ?, ?)",
         (info.path, info.version, info.content_hash, info.built_at, _dumps(info.years)),
     )
-    conn.executemany("INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.measures)
+    conn.executemany("INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.measures)
     conn.executemany(
         "INSERT INTO measures_fts (rowid, measure_id, title, description, other_ids) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -559,15 +620,16 @@ def build_catalog(source: Path, dest: Path, progress: Progress | None = None) ->
     version: str | None = None
     for done, f in enumerate(plan.files, start=1):
         data = _read_bytes(plan.root, f.rel)
-        hasher.add(f.rel, data)
         if f.kind == "meta":
             version = version or _release_version(f.rel, data)
         else:
             assert f.year is not None
+            hasher.add(f.rel, data)
             path = plan.root / f.rel
             rows.add(path, f.kind, f.year, _parse_json(path, data))
         if progress:
             progress(done, steps, _BUILDING)
+    rows.finish()
     info = SourceInfo(
         path=str(plan.root.resolve()),
         version=version,

@@ -13,6 +13,28 @@ from pydantic import BaseModel, ConfigDict
 
 Category = Literal["quality", "ia", "pi", "cost"]
 
+TIER_MIPS = 0
+"""A CMS quality, PI or IA measure open to traditional MIPS ("mips" in allowedPrograms)."""
+TIER_MVP_ONLY = 1
+"""A CMS measure open only through MVPs (allowedPrograms lists MVP ids, not "mips")."""
+TIER_COST = 2
+"""A cost measure: CMS calculates it from claims, the practice reports nothing."""
+TIER_QCDR = 3
+"""A QCDR measure (isRegistryMeasure true): reported through that registry."""
+TIER_OTHER_PROGRAM = 4
+"""Only for other programs, e.g. the ACO measures 001SSP, 236SSP (allowedPrograms ["appPlus"])."""
+
+TIERS: dict[int, str] = {
+    TIER_MIPS: "MIPS",
+    TIER_MVP_ONLY: "MVP only",
+    TIER_COST: "cost (calculated by CMS)",
+    TIER_QCDR: "QCDR",
+    TIER_OTHER_PROGRAM: "other programs only",
+}
+"""Search order groups, the measures a practice usually reports first. Derived from
+each measure's ``category``, ``allowedPrograms`` (no field means MIPS, the DEFAULT
+of CMS's program-names.json) and ``isRegistryMeasure`` fields and the year's MVP ids."""
+
 
 class MeasureInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -99,7 +121,11 @@ class SearchHit(BaseModel):
     category: Category
     title: str
     rank: float
-    """Lower is better (SQLite FTS5 bm25)."""
+    """Lower is better; hits come in this order. An exact id typed ranks below all
+    others; otherwise ``10 * tier + title match (0-4) + bm25 relevance squashed into
+    (-1, 0]``, so the tier decides first, then how the title matches the words."""
+    tier: int = TIER_MIPS
+    """The measure's search order group, a key of :data:`TIERS`."""
 
 
 class SourceInfo(BaseModel):
@@ -109,6 +135,8 @@ class SourceInfo(BaseModel):
     version: str | None
     """The release named by the source (SOURCE.md, package.json), if it names one."""
     content_hash: str
-    """SHA-256 over every source file read, in a fixed order."""
+    """SHA-256 over the data files only (measures, benchmarks, MVPs of every year),
+    so the same CMS data gives the same hash wherever it came from; see
+    :func:`desktop_app.catalog.build.content_hash_of`."""
     built_at: str
     years: list[int]

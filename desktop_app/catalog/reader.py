@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import unicodedata
 from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
@@ -25,8 +26,50 @@ _BENCHMARK_COLUMNS = (
     "year, measure_id, submission_method, benchmark_year, is_inverse, is_topped_out, "
     "is_topped_out_by_program, metric_type, percentiles, deciles, average_performance_rate, data"
 )
-# bm25 weights for measure_id, title, description, other_ids.
-_BM25 = "bm25(measures_fts, 10.0, 4.0, 1.0, 6.0)"
+# bm25 weights for measure_id, title, description, other_ids: a word in the title
+# counts for far more than the same word in the description.
+_BM25 = "bm25(measures_fts, 10.0, 8.0, 1.0, 6.0)"
+
+# How a title matches the words typed (lower is better); see _title_match.
+_TITLE_EXACT, _TITLE_HEADING, _TITLE_STARTS, _TITLE_PHRASE, _TITLE_OTHER = range(5)
+_TIER_STEP = 10  # > number of title match levels, so the tier always decides first
+
+
+def _folded_words(text: str) -> list[str]:
+    """The words of ``text`` as the catalog's tokenizer sees them: lower case, no accents."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return [w.casefold() for w in _WORD.findall(plain)]
+
+
+def _title_match(title: str, words: list[str]) -> int:
+    """0 the title is the words typed; 1 its heading before ':' is ('Diabetes: ...');
+    2 it starts with them; 3 it holds them as a phrase; 4 otherwise. The last word
+    typed also matches as a prefix for 2 and 3, as in the full-text search."""
+    if not words:
+        return _TITLE_OTHER
+    title_words = _folded_words(title)
+    if title_words == words:
+        return _TITLE_EXACT
+    if ":" in title and _folded_words(title.split(":", 1)[0]) == words:
+        return _TITLE_HEADING
+    n = len(words)
+
+    def phrase_at(i: int) -> bool:
+        return title_words[i : i + n - 1] == words[:-1] and title_words[i + n - 1].startswith(
+            words[-1]
+        )
+
+    starts = range(len(title_words) - n + 1)
+    if n <= len(title_words) and phrase_at(0):
+        return _TITLE_STARTS
+    if any(phrase_at(i) for i in starts):
+        return _TITLE_PHRASE
+    return _TITLE_OTHER
+
+
+def _squash(bm25: float) -> float:
+    """bm25 (negative, more negative is better) mapped into (-1, 0], keeping order."""
+    return bm25 / (1.0 + abs(bm25))
 
 
 def fts_query(text: str, prefix_last: bool = True, any_word: bool = False) -> str | None:
@@ -296,68 +339,99 @@ class Catalog:
         """Measures matching ``text`` in id, title, description or eCQM/NQF id, best first.
 
         A measure id or eCQM id typed exactly ('001', '1', 'IA_EPA_1', 'CMS122v14')
-        comes first. All words must match; if none does, any word may. The last word
-        also matches as a prefix. Any text is safe: punctuation separates words.
+        comes first. The others are ordered by tier (:data:`~desktop_app.catalog.model.TIERS`:
+        MIPS quality/PI/IA measures, then MVP-only, cost, QCDR, and last measures of
+        other programs such as 236SSP), then by how the title matches (the whole title,
+        its heading before ':', its start, a phrase in it), then by bm25 relevance with
+        the title weighted above the description. All words must match; if none does,
+        any word may. The last word also matches as a prefix. Any text is safe:
+        punctuation separates words.
         """
         if limit <= 0:
             return []
         cat = _category(category) if category is not None else None
         exact = self._exact_hits(year, text, cat)
         hits: list[SearchHit] = []
+        words = _folded_words(text)
         for any_word in (False, True):
             query = fts_query(text, any_word=any_word)
             if query is None:
                 break
-            hits = self._fts(year, query, cat, limit + len(exact))
+            if any_word:
+                # Judge the titles by the words that are in the catalog at all.
+                words = [w for i, w in enumerate(words) if self._word_found(w, i == len(words) - 1)]
+            hits = self._fts(year, query, cat, words, limit + len(exact))
             if hits:
                 break
         best = min((h.rank for h in hits), default=0.0)
         exact_ids = {m for m, _ in exact}
         first = [
-            SearchHit(year=year, measure_id=m, category=cast(Category, c), title=t, rank=best - 1.0)
-            for m, (c, t) in exact
+            SearchHit(
+                year=year,
+                measure_id=m,
+                category=cast(Category, c),
+                title=t,
+                rank=min(best, 0.0) - 1.0,
+                tier=tier,
+            )
+            for m, (c, t, tier) in exact
         ]
         rest = [h for h in hits if h.measure_id not in exact_ids]
         return (first + rest)[:limit]
 
     def _exact_hits(
         self, year: int, text: str, category: str | None
-    ) -> list[tuple[str, tuple[str, str]]]:
+    ) -> list[tuple[str, tuple[str, str, int]]]:
         typed = text.strip()
         if not typed:
             return []
         candidates = [typed]
         if typed.isdigit() and len(typed) < 3:
             candidates.append(typed.zfill(3))  # quality ids are zero-padded: '1' -> '001'
-        found: dict[str, tuple[str, str]] = {}
+        found: dict[str, tuple[str, str, int]] = {}
         for candidate in candidates:
             sql = (
-                "SELECT measure_id, category, title FROM measures WHERE year = ? "
+                "SELECT measure_id, category, title, tier FROM measures WHERE year = ? "
                 "AND (measure_id = ? COLLATE NOCASE OR emeasure_id = ?)"
             )
             params: tuple[Any, ...] = (year, candidate, candidate)
             if category is not None:
                 sql += " AND category = ?"
                 params += (category,)
-            for measure_id, cat, title in self._rows(sql + " ORDER BY measure_id", params):
-                found.setdefault(measure_id, (cat, title))
+            for measure_id, cat, title, tier in self._rows(
+                sql + " ORDER BY tier, measure_id", params
+            ):
+                found.setdefault(measure_id, (cat, title, int(tier)))
         return list(found.items())
 
-    def _fts(self, year: int, query: str, category: str | None, limit: int) -> list[SearchHit]:
+    def _word_found(self, word: str, prefix: bool) -> bool:
+        query = fts_query(word, prefix_last=prefix)
+        return query is not None and bool(
+            self._rows("SELECT 1 FROM measures_fts WHERE measures_fts MATCH ? LIMIT 1", (query,))
+        )
+
+    def _fts(
+        self, year: int, query: str, category: str | None, words: list[str], limit: int
+    ) -> list[SearchHit]:
+        """The first ``limit`` measures of the year matching ``query``, in search order."""
         sql = (
-            f"SELECT m.measure_id, m.category, m.title, {_BM25} AS rank "  # noqa: S608
-            "FROM measures_fts JOIN measures m ON m.id = measures_fts.rowid "
+            f"SELECT m.measure_id, m.category, m.title, m.tier, {_BM25} AS rank "  # noqa: S608
+            # CROSS JOIN keeps the full-text scan outside: the other order re-runs the
+            # MATCH for every measure of the year (seconds for a one-letter search).
+            "FROM measures_fts CROSS JOIN measures m ON m.id = measures_fts.rowid "
             "WHERE measures_fts MATCH ? AND m.year = ?"
         )
         params: tuple[Any, ...] = (query, year)
         if category is not None:
             sql += " AND m.category = ?"
             params += (category,)
-        sql += " ORDER BY rank, m.measure_id LIMIT ?"
-        rows = self._rows(sql, (*params, limit))
+        ranked = sorted(
+            (_TIER_STEP * int(tier) + _title_match(t, words) + _squash(float(bm25)), m, c, t, tier)
+            for m, c, t, tier, bm25 in self._rows(sql, params)
+        )
         return [
-            SearchHit(year=year, measure_id=m, category=c, title=t, rank=float(r))
-            for m, c, t, r in rows
+            SearchHit(year=year, measure_id=m, category=c, title=t, tier=int(tier), rank=rank)
+            for rank, m, c, t, tier in ranked[:limit]
         ]
 
 

@@ -9,7 +9,8 @@ it holds nothing a user typed).
 from __future__ import annotations
 
 APPLICATION_ID = 0x4D495053  # "MIPS"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Layout 2 (November 2026) added ``measures.tier`` and hashes only the data files."""
 
 CATEGORIES: tuple[str, ...] = ("quality", "ia", "pi", "cost")
 
@@ -30,6 +31,7 @@ CREATE TABLE measures (
     year INTEGER NOT NULL,
     measure_id TEXT NOT NULL,
     category TEXT NOT NULL,
+    tier INTEGER NOT NULL,       -- search order group, see desktop_app.catalog.model.TIERS
     title TEXT NOT NULL,
     description TEXT NOT NULL,
     metric_type TEXT NOT NULL,

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from desktop_app.catalog import Catalog, CatalogError, CatalogSourceError
-from desktop_app.catalog.build import build_catalog, source_content_hash
+from desktop_app.catalog.build import build_catalog, content_hash_of, source_content_hash
+from desktop_app.catalog.update import pinned_release
 
 SourceJson = Callable[[str], Any]
 
@@ -80,6 +81,25 @@ def test_content_hash_depends_on_content_not_location(
         encoding="utf-8",
     )
     assert source_content_hash(source_copy) != source_content_hash(measures_source)
+
+
+def test_content_hash_covers_only_the_data_files(
+    measures_source: Path, source_copy: Path, tmp_path: Path
+) -> None:
+    # `catalog update` writes its own SOURCE.md; notes and files the catalog does not
+    # read must not change the hash of the same CMS data.
+    (source_copy / "SOURCE.md").write_text("# downloaded by MIPS Desk, release v11.1.0\n")
+    (source_copy / "package.json").write_text('{"version": "11.1.0"}')
+    (source_copy / "measures/2026/notes.txt").write_text("not data")
+    info = build_catalog(source_copy, tmp_path / "catalog.sqlite")
+    assert info.content_hash == source_content_hash(measures_source)
+    assert info.content_hash == source_content_hash(source_copy)
+
+
+def test_content_hash_equals_the_hash_of_the_pinned_manifest(catalog: Catalog) -> None:
+    # ../shared holds release v11.1.0's data files, so the hash recorded by a build
+    # can be checked against the manifest `catalog update` verifies downloads with.
+    assert catalog.source().content_hash == content_hash_of(pinned_release().files)
 
 
 def test_version_from_package_json_or_none(source_copy: Path, tmp_path: Path) -> None:
@@ -298,6 +318,18 @@ MALFORMED = [
         _edit_json(MEASURES_26, lambda r: [*r, r[0]]),
         MEASURES_26,
         ["appears more than once"],
+    ),
+    (
+        "allowedPrograms-not-a-list",
+        _edit_json(MEASURES_26, _set_field(6, "allowedPrograms", "mips")),
+        MEASURES_26,
+        ["entry 7", "'allowedPrograms'", '"mips"'],
+    ),
+    (
+        "isRegistryMeasure-not-true-false",
+        _edit_json(MEASURES_26, _set_field(0, "isRegistryMeasure", "sometimes")),
+        MEASURES_26,
+        ["entry 1", "'isRegistryMeasure'"],
     ),
     (
         "benchmark-no-method",

@@ -134,6 +134,25 @@ def test_search_json(capsys: pytest.CaptureFixture[str]) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("words", "first"),
+    [
+        (["diabetes"], "001"),
+        (["hypertension"], "236"),
+        (["breast", "cancer", "screening"], "112"),
+        (["asthma"], "398"),
+        (["PI_EP_1"], "PI_EP_1"),
+    ],
+)
+def test_search_json_lists_the_usual_mips_measure_first(
+    capsys: pytest.CaptureFixture[str], words: list[str], first: str
+) -> None:
+    assert main(["catalog", "search", "--year", "2026", "--json", *words]) == 0
+    ids = [h["measure_id"] for h in _json(capsys)]
+    assert ids[0] == first
+    assert not any(i.endswith("SSP") for i in ids[: ids.index(first) + 1])
+
+
 def test_search_words_category_limit(catalog: Catalog, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(

@@ -12,6 +12,14 @@ from typing import Any
 import pytest
 
 from desktop_app.catalog import Catalog, CatalogError
+from desktop_app.catalog.model import (
+    TIER_COST,
+    TIER_MIPS,
+    TIER_MVP_ONLY,
+    TIER_OTHER_PROGRAM,
+    TIER_QCDR,
+    TIERS,
+)
 
 SourceJson = Callable[[str], Any]
 
@@ -201,12 +209,86 @@ def test_mvps(catalog: Catalog, source_json: SourceJson) -> None:
         ("cms122v12", 2024, "001"),
         ("PI_EP_1", 2026, "PI_EP_1"),
         ("  236 ", 2026, "236"),
+        ("236SSP", 2026, "236SSP"),  # an exact id comes first whatever its tier
+        ("ECPR61", 2026, "ECPR61"),
+        ("112", 2026, "112"),
     ],
 )
 def test_exact_id_ranks_first(catalog: Catalog, typed: str, year: int, first: str) -> None:
     hits = catalog.search(year, typed)
     assert hits[0].measure_id == first
     assert hits[0].rank <= min(h.rank for h in hits)
+
+
+# The searches a practice manager types: the measure a practice usually reports (a MIPS
+# quality, PI or IA measure) comes before QCDR measures, cost measures and ACO-only
+# measures such as 236SSP (allowedPrograms ["appPlus"]).
+USUAL_MEASURE_FIRST = [
+    # (words, the measure listed first, measures that must come after it)
+    ("diabetes", "001", ["001SSP", "IA_BE_19", "127", "COST_D_1"]),
+    ("hypertension", "236", ["236SSP"]),
+    ("controlling high blood pressure", "236", ["236SSP"]),
+    ("breast cancer screening", "112", ["112SSP", "QMM18"]),
+    ("colorectal cancer screening", "113", ["113SSP", "GIQIC26", "NHCR4"]),
+    ("asthma", "398", ["ECPR61", "ACEP61", "ACEP25", "THEPQR6", "COST_ACOPD_1"]),
+]
+
+
+@pytest.mark.parametrize(("words", "first", "later"), USUAL_MEASURE_FIRST)
+def test_usual_mips_measure_comes_first(
+    catalog: Catalog, words: str, first: str, later: list[str]
+) -> None:
+    ids = [h.measure_id for h in catalog.search(2026, words)]
+    assert ids[0] == first, ids
+    for other in later:
+        assert other in ids and ids.index(first) < ids.index(other), (other, ids)
+
+
+def test_depression_screening_lists_the_mips_measures_before_the_aco_one(
+    catalog: Catalog,
+) -> None:
+    ids = [h.measure_id for h in catalog.search(2026, "depression screening")]
+    # IA_BMH_4's title is exactly "Depression screening"; quality measure 134 comes
+    # next, and its ACO-only twin 134SSP after every MIPS measure.
+    assert ids[:2] == ["IA_BMH_4", "134"]
+    assert ids[-1] == "134SSP"
+
+
+@pytest.mark.parametrize(
+    ("year", "measure_id", "tier"),
+    [
+        (2026, "001", TIER_MIPS),
+        (2026, "IA_BE_19", TIER_MIPS),
+        (2026, "PI_EP_1", TIER_MIPS),
+        (2026, "128", TIER_MVP_ONLY),  # allowedPrograms: MVP ids only
+        (2026, "112", TIER_MVP_ONLY),  # ["appPlus", "M1366"]
+        (2024, "112", TIER_MVP_ONLY),  # ["M1366"]
+        (2026, "COST_D_1", TIER_COST),
+        (2026, "ECPR61", TIER_QCDR),  # isRegistryMeasure true
+        (2026, "236SSP", TIER_OTHER_PROGRAM),  # ["appPlus"]
+        (2024, "001SSP", TIER_OTHER_PROGRAM),  # ["app1"]
+        (2026, "IA_MVP", TIER_MVP_ONLY),
+    ],
+)
+def test_tier_comes_from_the_measure_fields(
+    catalog: Catalog, source_json: SourceJson, year: int, measure_id: str, tier: int
+) -> None:
+    record = next(
+        m
+        for m in source_json(f"measures/{year}/measures-data.json")
+        if m["measureId"] == measure_id
+    )
+    hit = catalog.search(year, measure_id)[0]
+    assert (hit.measure_id, hit.tier) == (measure_id, tier), record["allowedPrograms"]
+    assert TIERS[tier]
+
+
+def test_hits_come_in_tier_order(catalog: Catalog) -> None:
+    for year in catalog.years():
+        hits = catalog.search(year, "screening", limit=1000)
+        assert len({h.tier for h in hits}) >= 3
+        assert [h.tier for h in hits] == sorted(h.tier for h in hits)
+        assert [h.rank for h in hits] == sorted(h.rank for h in hits)
 
 
 def test_search_words_in_title(catalog: Catalog) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app import paths
-from desktop_app.catalog import Catalog, CatalogSourceError
+from desktop_app.catalog import Catalog, CatalogError, CatalogSourceError
 from desktop_app.catalog.build import build_catalog
 from desktop_app.catalog.source import HOW_TO_GET_CATALOG, ensure_catalog, find_catalog_source
 from desktop_app.settings import Settings, save_settings
@@ -142,6 +142,24 @@ def test_ensure_rebuilds_a_catalog_of_another_layout(
     assert catalog is not None
     with catalog:
         assert catalog.source().path == str(source_copy.resolve())
+
+
+def test_ensure_rebuilds_a_catalog_of_the_previous_layout(
+    catalog_file: Path, monkeypatch: pytest.MonkeyPatch, source_copy: Path
+) -> None:
+    # Layout 1 had no search tier and hashed SOURCE.md too: such a catalog is refused
+    # with a message saying to rebuild, and ensure_catalog rebuilds it.
+    monkeypatch.setenv("MIPSDESK_CATALOG_SOURCE", str(source_copy))
+    shutil.copy(catalog_file, paths.catalog_path())
+    with sqlite3.connect(paths.catalog_path()) as conn:
+        conn.execute("ALTER TABLE measures DROP COLUMN tier")
+        conn.execute("PRAGMA user_version = 1")
+    with pytest.raises(CatalogError, match=r"catalog layout 1; this version reads layout 2"):
+        Catalog.open(paths.catalog_path())
+    catalog = ensure_catalog()
+    assert catalog is not None
+    with catalog:
+        assert catalog.search(2026, "diabetes")[0].measure_id == "001"
 
 
 def test_ensure_keeps_the_catalog_when_the_source_is_damaged(

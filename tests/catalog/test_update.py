@@ -16,7 +16,7 @@ import pytest
 
 from desktop_app import paths
 from desktop_app.catalog import Catalog, CatalogUpdateError
-from desktop_app.catalog.build import data_file_paths
+from desktop_app.catalog.build import build_catalog, content_hash_of, data_file_paths
 from desktop_app.catalog.source import find_catalog_source
 from desktop_app.catalog.update import catalog_url, pinned_release, update_catalog
 from desktop_app.settings import Settings
@@ -110,6 +110,20 @@ def test_update_downloads_verifies_and_builds(
     # the downloaded copy is now the discovered source, before the developer copy
     assert find_catalog_source(Settings()) == downloaded
     assert _leftovers() == []
+
+
+def test_update_records_the_same_content_hash_as_a_build_of_the_same_data(
+    http_server: Any, good_tar: bytes, measures_source: Path, tmp_path: Path
+) -> None:
+    built = build_catalog(measures_source, tmp_path / "from-shared.sqlite")
+    updated = update_catalog(http_server.serve("/v11.1.0.tar.gz", good_tar))
+    assert (paths.downloaded_source_dir() / "SOURCE.md").read_text() != (
+        measures_source / "SOURCE.md"
+    ).read_text()
+    assert updated.content_hash == built.content_hash
+    assert updated.content_hash == content_hash_of(pinned_release().files)
+    with Catalog.open(paths.catalog_path()) as cat:
+        assert cat.source().content_hash == built.content_hash
 
 
 def _leftovers() -> list[str]:
