@@ -110,6 +110,8 @@ def _preview(args: argparse.Namespace) -> int:
     from desktop_app.scoring import ScoringError, ScoringOptions, score_submission
 
     _check_percent(args.cost_score, "--cost-score")
+    if args.cost_reweighted and args.cost_score is not None:
+        raise CliError("--cost-score has no effect when cost is reweighted; give one of them")
     _check_percent(args.prior_quality_score, "--prior-quality-score")
     if args.complex_patient_bonus is not None and args.complex_patient_bonus < 0:
         raise CliError("--complex-patient-bonus must not be negative")

@@ -95,6 +95,8 @@ class FinalRules(_Strict):
 class QualityRules(_Strict):
     data_completeness_percent: Fact[float]
     case_minimum: Fact[int]
+    small_practice_only_methods: Fact[list[str]]
+    """Submission methods only small practices may use (Part B claims); others earn 0."""
     required_measures: Fact[int]
     max_points_per_measure: Fact[float]
     small_practice_bonus: Fact[float]
@@ -170,6 +172,23 @@ class PiRules(_Strict):
         return fact
 
 
+class IaActivityPeriod(_Strict):
+    """An activity whose own description sets a period other than the default."""
+
+    measure_id: str
+    min_days: int | None = Field(default=None, ge=1)
+    min_months: int | None = Field(default=None, ge=1)
+    note: str
+
+    @model_validator(mode="after")
+    def _check(self) -> IaActivityPeriod:
+        if (self.min_days is None) == (self.min_months is None):
+            raise ValueError(
+                f"IA activity period '{self.measure_id}' needs exactly one of min_days, min_months"
+            )
+        return self
+
+
 class IaRules(_Strict):
     method: Fact[Literal["weighted", "count"]]
     high_points: Fact[float] | None = None
@@ -180,6 +199,9 @@ class IaRules(_Strict):
     apm_credit_percent: Fact[float]
     activities_required: Fact[int] | None = None
     activities_required_special: Fact[int] | None = None
+    minimum_period_days: Fact[int]
+    """Continuous days each activity must be performed, unless it states its own."""
+    activity_periods: Fact[list[IaActivityPeriod]]
 
     @model_validator(mode="after")
     def _check(self) -> IaRules:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
 from desktop_app.formats.qpp_json import MeasurementSet
 from desktop_app.models.practice import SpecialStatus
-from desktop_app.rules.model import ProgramRules
+from desktop_app.rules.model import Fact, ProgramRules
 from desktop_app.scoring.lookup import MeasureLookup
 from desktop_app.scoring.result import CategoryScore, EstimateLog, MeasureScore, ScoringOptions
 
@@ -23,11 +26,58 @@ def status_label(code: str) -> str:
         return code.replace("_", " ")
 
 
+def _add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later (the month's last day if shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_first = date(year + (month == 12), month % 12 + 1, 1)
+    last = (next_first - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def activity_period_problem(
+    measure_id: str, mset: MeasurementSet, rules: ProgramRules
+) -> tuple[str, Fact[Any]] | None:
+    """Why the set's performance period is too short for this activity, and the rule
+    (fact) that says so; None when it is long enough.
+
+    The set's period spans every activity it reports, so an activity can't have been
+    performed for its minimum (the year's default continuous days, or its own period)
+    in a shorter one. A set without dates is not checked; IA_PCMH has no period.
+    """
+    ia = rules.ia
+    start, end = mset.performance_start, mset.performance_end
+    if start is None or end is None or measure_id == ia.pcmh_measure_id.value:
+        return None
+    days = (end - start).days + 1
+    own = next((p for p in ia.activity_periods.value if p.measure_id == measure_id), None)
+    fact: Fact[Any] = ia.activity_periods if own is not None else ia.minimum_period_days
+    if own is not None and own.min_months is not None:
+        earliest = _add_months(start, own.min_months) - timedelta(days=1)
+        if end >= earliest:
+            return None
+        need = (
+            f"{own.min_months} continuous months ({own.note}), so it would end {earliest} or later"
+        )
+    else:
+        minimum = own.min_days if own is not None and own.min_days else ia.minimum_period_days.value
+        if days >= minimum:
+            return None
+        need = f"{minimum} continuous days" + (f" ({own.note})" if own is not None else "")
+    return (
+        f"The IA performance period {start} – {end} is {days} day{'s' if days != 1 else ''}; "
+        f"{measure_id} must be performed for at least {need}",
+        fact,
+    )
+
+
 def _score_set(
     mset: MeasurementSet,
     rules: ProgramRules,
     lookup: MeasureLookup,
     options: ScoringOptions,
+    log: EstimateLog,
 ) -> tuple[float, str, list[MeasureScore]]:
     year = rules.performance_year
     ia = rules.ia
@@ -40,6 +90,7 @@ def _score_set(
     weighted = ia.method.value == "weighted"
     total = 0.0
     count = 0
+    short_periods = 0
     pcmh_done = False
     if weighted:
         assert ia.high_points and ia.medium_points and ia.max_points
@@ -49,33 +100,65 @@ def _score_set(
         assert ia.activities_required and ia.activities_required_special
         need = ia.activities_required_special.value if special else ia.activities_required.value
         cap = 100.0
+    # 2024 rows carry activity points; 2025+ rows have no points of their own, only
+    # the share of the IA score they give (credit_percent).
     for m in mset.measurements:
         mid = m.measure_id
         info = lookup.measure(year, mid)
         title = info.title if info else None
+        caveat = ""  # an unconfirmed minimum period the dates fall short of
+        too_short: str | None = None
+        short = activity_period_problem(mid, mset, rules) if m.value is True else None
+        if short is not None:
+            text, fact = short
+            if fact.confirmed:
+                too_short = f"{text}: no credit. Report the dates the activity was performed."
+            else:
+                # CMS has not confirmed this minimum: the credit is kept, as an estimate.
+                log.use(
+                    f"ia.period.{mid}",
+                    fact,
+                    f"{mid}'s minimum period is not confirmed; its credit is kept.",
+                )
+                caveat = f" Check: {text}; that minimum is not confirmed, so the credit is kept."
 
         def row(
-            points: float | None,
+            credit: float,
             reason: str,
+            summary: str,
             counted: bool,
             maximum: float | None,
             *,
             _mid: str = mid,
             _title: str | None = title,
+            _caveat: str = caveat,
         ) -> MeasureScore:
+            """``credit``: activity points (2024) or percent of the IA score (2025+)."""
+            if _caveat and counted:
+                reason += _caveat
+                summary += " (estimate: short period)"
             return MeasureScore(
                 measure_id=_mid,
                 category="ia",
                 collection_type=mset.submission_method,
-                points=points,
-                max_points=maximum,
+                points=credit if weighted else None,
+                max_points=maximum if weighted else None,
+                credit_percent=None if weighted else credit,
                 counted=counted,
                 reason=reason,
+                summary=summary,
                 title=_title,
+                estimate=bool(_caveat) and counted,
             )
 
         if m.value is not True:
-            rows.append(row(0.0, "Not attested (No): no credit.", False, None))
+            rows.append(
+                row(0.0, "Not attested (No): no credit.", "not attested: no credit", False, None)
+            )
+            continue
+        if too_short is not None:
+            short_periods += 1
+            rows.append(row(0.0, too_short, "period too short: no credit", False, None))
             continue
         if mid == pcmh:
             pcmh_done = True
@@ -84,6 +167,7 @@ def _score_set(
                     cap,
                     "Patient-Centered Medical Home (or comparable specialty practice) "
                     "attestation: full credit for the category.",
+                    "medical home: full IA credit",
                     True,
                     cap,
                 )
@@ -91,7 +175,13 @@ def _score_set(
             continue
         if info is None or info.category != "ia":
             rows.append(
-                row(0.0, f"{mid} is not a {year} improvement activity: no credit.", False, None)
+                row(
+                    0.0,
+                    f"{mid} is not a {year} improvement activity: no credit.",
+                    f"not a {year} activity: no credit",
+                    False,
+                    None,
+                )
             )
             continue
         if weighted:
@@ -99,7 +189,13 @@ def _score_set(
             weight = str(info.data.get("weight") or "")
             if weight not in ("high", "medium"):
                 rows.append(
-                    row(0.0, f"{mid} has no high/medium weight in {year}: no credit.", False, None)
+                    row(
+                        0.0,
+                        f"{mid} has no high/medium weight in {year}: no credit.",
+                        "no weight: no credit",
+                        False,
+                        None,
+                    )
                 )
                 continue
             base = ia.high_points.value if weight == "high" else ia.medium_points.value
@@ -111,6 +207,7 @@ def _score_set(
                     f"{weight.capitalize()}-weighted activity: {_r(base)} points"
                     + (f", doubled to {_r(pts)} for {', '.join(statuses)}" if special else "")
                     + ".",
+                    f"{weight}-weighted: {_r(pts)} pts" + (" (doubled)" if special else ""),
                     True,
                     pts,
                 )
@@ -124,7 +221,8 @@ def _score_set(
                     f"Activity attested: {need} activit{'y' if need == 1 else 'ies'} "
                     f"give{'s' if need == 1 else ''} full credit"
                     + (f" ({', '.join(statuses)})" if special else "")
-                    + f", so each is worth {_r(share)}% of the category.",
+                    + f", so each gives {_r(share)}% of the IA score.",
+                    f"{_r(share)}% of the IA score (1 of {need})",
                     True,
                     share,
                 )
@@ -146,6 +244,12 @@ def _score_set(
             + (f" ({', '.join(statuses)})" if special else "")
             + f" = {_r(score)}%."
             + (" More activities add nothing." if count > need else "")
+        )
+    if short_periods:
+        text += (
+            f" {short_periods} activit{'y' if short_periods == 1 else 'ies'} got no credit: "
+            f"the performance period {mset.performance_start} – {mset.performance_end} is "
+            f"shorter than {'its' if short_periods == 1 else 'their'} minimum period."
         )
     return score, text, rows
 
@@ -183,7 +287,7 @@ def score_ia(
             ),
             [],
         )
-    scored = [_score_set(s, rules, lookup, options) for s in sets]
+    scored = [_score_set(s, rules, lookup, options, log) for s in sets]
     best_index = max(range(len(scored)), key=lambda i: scored[i][0])
     rows: list[MeasureScore] = []
     for i, (_, _, set_rows) in enumerate(scored):
@@ -217,6 +321,7 @@ def score_ia(
             points=None,
             reason=text,
             submitted=True,
+            estimate=any(r.estimate and r.counted for r in rows),
         ),
         rows,
     )

@@ -293,6 +293,8 @@ def score_pi(
                     max_points=None,
                     counted=v is True,
                     reason=text,
+                    summary="required attestation: Yes" if v is True else "required: must be Yes",
+                    title=att.label,
                 )
             )
     evals = [_evaluate(o, values) for o in pi.objectives.value]
@@ -403,6 +405,8 @@ def score_pi(
                             f" Includes {_r(received[mid])} points moved here from excluded "
                             "measures (estimate)."
                         )
+                    shown = "Yes" if s.rule.kind == "yes_no" else s.text
+                    summary = f"{shown} · {_r(points)} of {_r(maximum)} pts"
                 elif s.state == "excluded":
                     reason = (
                         f"Excluded ({s.text}); its {_r(available(mid))} points go to "
@@ -410,20 +414,27 @@ def score_pi(
                         if s.rule.redistribute_to
                         else f"Excluded ({s.text})."
                     )
+                    summary = "excluded" + (
+                        f": points go to {s.rule.redistribute_to}" if s.rule.redistribute_to else ""
+                    )
                 else:
                     reason = s.text
+                    summary = "not met: 0 pts"
                 counted = ev.complete and ev.option_index is not None and s.state == "met"
             else:
                 objective_points = obj.points or 0.0
                 if s.state == "met" and ev.complete:
                     points = 0.0
                     reason = f"{s.text}: counts toward {obj.label} ({_r(objective_points)} points)."
+                    summary = f"Yes: counts toward {obj.label}"
                 elif s.state == "excluded":
                     points = 0.0
                     reason = f"Excluded ({s.text})."
+                    summary = "excluded"
                 else:
                     points = 0.0
                     reason = s.text
+                    summary = "not met"
                 counted = ev.complete and s.state == "met"
             if counted:
                 total += points
@@ -438,6 +449,7 @@ def score_pi(
                     else obj.points,
                     counted=counted,
                     reason=reason,
+                    summary=summary,
                     title=s.rule.label or None,
                     estimate=bool(received.get(mid)) or s.state == "excluded",
                 )
@@ -458,7 +470,9 @@ def score_pi(
                         max_points=obj.points,
                         counted=True,
                         reason=f"{obj.label} objective met: {_r(pts)} points.",
+                        summary=f"objective met: {_r(pts)} pts",
                         title=obj.label,
+                        kind="objective",
                     )
                 )
             elif obj.redistribute_to:
@@ -472,8 +486,10 @@ def score_pi(
                         counted=False,
                         reason=f"{obj.label}: every measure excluded; its "
                         f"{_r(obj.points or 0)} points go to {obj.redistribute_to} (estimate).",
+                        summary=f"all excluded: points go to {obj.redistribute_to}",
                         title=obj.label,
                         estimate=True,
+                        kind="objective",
                     )
                 )
     for mid in values:
@@ -494,6 +510,7 @@ def score_pi(
                 max_points=None,
                 counted=False,
                 reason=text,
+                summary="no points" if info is not None and info.category == "pi" else "ignored",
                 title=info.title if info else None,
             )
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from desktop_app.formats.qpp_json import Submission
 from desktop_app.rules import ProgramRules, load_rules
 from desktop_app.rules.model import CATEGORIES, Category
@@ -25,6 +27,38 @@ class ScoringError(ValueError):
 
 def _r(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+_MVP_ID = re.compile(r"^M\d{4}$", re.IGNORECASE)
+
+
+def program_warning(program_name: str) -> str | None:
+    """Why a set of this programName is not scored the way CMS scores it, or None (mips).
+
+    The preview models traditional MIPS only; MVP (M0001...) and APP (app1, app_plus)
+    sets are scored as traditional MIPS, and the result is marked an estimate.
+    """
+    name = program_name.strip()
+    if name.lower() == "mips":
+        return None
+    if _MVP_ID.match(name):
+        what = (
+            f"MVP {name.upper()}: scored as traditional MIPS; MVP scoring — 4 quality measures "
+            "chosen from the MVP's list, the MVP's improvement activities, the population "
+            "health measure CMS calculates from claims, and the MVP's own benchmarks — is not "
+            "modelled"
+        )
+    elif name.lower().startswith("app"):
+        what = (
+            f"APM Performance Pathway ({name}): scored as traditional MIPS; APP scoring — the "
+            "APP quality measure set, Improvement Activities credit for APM participants and "
+            "the APP's own category weights (cost 0%) — is not modelled"
+        )
+    else:
+        what = (
+            f"Program '{name}': scored as traditional MIPS; that program's scoring is not modelled"
+        )
+    return what + ". Treat this score as an estimate."
 
 
 def score_submission(
@@ -58,6 +92,24 @@ def score_submission(
         if s.performance_start and s.performance_start.year != year:
             warnings.append(
                 f"The {s.category} set's performanceStart {s.performance_start} is not in {year}."
+            )
+    program_warnings: list[str] = []
+    for s in submission.measurement_sets:
+        text = program_warning(s.program_name)
+        if text is not None and text not in program_warnings:
+            program_warnings.append(text)
+    warnings.extend(program_warnings)
+    small_only = rules.quality.small_practice_only_methods.value
+    if not options.is_small_practice:
+        for method in dict.fromkeys(
+            s.submission_method
+            for s in submission.sets("quality")
+            if s.submission_method in small_only
+        ):
+            warnings.append(
+                f"Quality measures sent as {method} earn 0 points: Medicare Part B {method} "
+                "measures are for small practices (15 or fewer clinicians) only. Report them "
+                "through a registry or EHR, or mark the practice small if it is."
             )
     try:
         quality, q_rows = score_quality(
@@ -203,6 +255,8 @@ def score_submission(
         complex_patient_bonus=cpb,
         payment_adjustment=adjustment,
         estimates=estimates,
-        is_estimate=bool(estimates) or any(c.estimate for c in categories.values()),
+        is_estimate=bool(estimates)
+        or bool(program_warnings)
+        or any(c.estimate for c in categories.values()),
         warnings=warnings,
     )

@@ -138,6 +138,7 @@ def score_quality_measure(
     small = options.is_small_practice
     floor = q.small_practice_floor.value if small else q.unscorable_points.value
     floor_text = f"{_r(floor)} points (small-practice floor)" if small else f"{_r(floor)} points"
+    floor_short = f"{_r(floor)} pts" + (" (small-practice floor)" if small else "")
     measure = lookup.measure(year, measure_id)
     title = measure.title if measure else None
 
@@ -148,6 +149,7 @@ def score_quality_measure(
         *,
         decile: int | None = None,
         estimate: bool = False,
+        summary: str = "",
     ) -> MeasureScore:
         return MeasureScore(
             measure_id=measure_id,
@@ -157,6 +159,7 @@ def score_quality_measure(
             max_points=q.max_points_per_measure.value,
             counted=True,
             reason=reason,
+            summary=summary,
             title=title,
             performance_rate=round(fig.performance_rate, 4)
             if fig and fig.performance_rate is not None
@@ -171,7 +174,17 @@ def score_quality_measure(
 
     if measure is None or measure.category != "quality":
         return result(
-            0.0, f"Measure {measure_id} is not a {year} quality measure in the catalog: 0 points."
+            0.0,
+            f"Measure {measure_id} is not a {year} quality measure in the catalog: 0 points.",
+            summary=f"not a {year} quality measure: 0 pts",
+        )
+    if submission_method in q.small_practice_only_methods.value and not small:
+        return result(
+            0.0,
+            f"Medicare Part B {submission_method} measures may be reported by small practices "
+            "(15 or fewer clinicians) only, and this practice is not marked small: 0 points. "
+            "Report the measure through a registry or EHR, or mark the practice small if it is.",
+            summary=f"{submission_method}: small practices only, 0 pts",
         )
     if isinstance(value, SinglePerformanceRate):
         fig = _single(value)
@@ -190,12 +203,14 @@ def score_quality_measure(
             f"Non-proportion measure: the preview cannot score it, so it shows {floor_text} "
             "(estimate).",
             estimate=True,
+            summary=f"non-proportion, not scored: {_r(floor)} pts (estimate)",
         )
     else:
         return result(
             0.0,
             "The value is not a performance-rate object (performanceMet, eligiblePopulation, "
             "...): 0 points.",
+            summary="not a performance rate: 0 pts",
         )
 
     dc_min = q.data_completeness_percent.value
@@ -215,6 +230,7 @@ def score_quality_measure(
             f"Data completeness {shown} is below the required {_r(dc_min)}% of eligible "
             f"instances: {floor_text}.",
             fig,
+            summary=f"data completeness {shown} < {_r(dc_min)}%: {floor_short}",
         )
     if fig.eligible_population < case_min:
         return result(
@@ -222,9 +238,12 @@ def score_quality_measure(
             f"Eligible population {fig.eligible_population} is below the case minimum of "
             f"{case_min}: {floor_text}.",
             fig,
+            summary=f"{fig.eligible_population} cases < {case_min}: {floor_short}",
         )
     if fig.performance_rate is None:
-        return result(floor, f"{fig.explanation}: {floor_text}.", fig)
+        return result(
+            floor, f"{fig.explanation}: {floor_text}.", fig, summary=f"no rate: {floor_short}"
+        )
     bench = lookup.benchmark(year, measure_id, submission_method)
     if bench is None or not bench.percentiles:
         points = max(floor, new_floor)
@@ -233,22 +252,42 @@ def score_quality_measure(
             if new_floor > floor
             else f": {floor_text}."
         )
-        return result(points, f"{fig.explanation}. {why}", fig)
+        short = (
+            f"new-measure floor {_r(points)} pts"
+            if new_floor > floor
+            else f"no {submission_method} benchmark: {floor_short}"
+        )
+        return result(
+            points,
+            f"{fig.explanation}. {why}",
+            fig,
+            summary=f"rate {_r(fig.performance_rate)}% · {short}",
+        )
     inverse = bench.is_inverse or measure.is_inverse
     dp = achievement_points(fig.performance_rate, bench.percentiles, inverse=inverse)
     points = dp.points
     text = f"{fig.explanation}. Benchmark ({submission_method}): {dp.explanation}."
     cap = q.topped_out_cap.value
+    extra = ""
     if bench.is_topped_out_by_program and points > cap:
         if _seven_point_cap_removed(measure, submission_method):
             text += " Topped out, but CMS removed the 7-point cap for this measure."
+            extra = " · topped out, no cap"
         else:
             points = cap
             text += f" Topped out by program: capped at {_r(cap)} points."
+            extra = f" · topped out: capped at {_r(cap)}"
     if new_floor > points:
         points = new_floor
         text += f" New measure: floor of {_r(new_floor)} points."
-    return result(points, text, fig, decile=dp.decile)
+        extra += f" · new-measure floor {_r(new_floor)}"
+    short = (
+        f"rate {_r(fig.performance_rate)}%"
+        + (" (inverse)" if inverse else "")
+        + f" · decile {dp.decile} · {_r(points)} pts"
+        + extra
+    )
+    return result(points, text, fig, decile=dp.decile, summary=short)
 
 
 def _priority(m: MeasureInfo | None) -> tuple[bool, bool]:

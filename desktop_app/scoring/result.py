@@ -64,14 +64,25 @@ class Estimate(_Frozen):
 
 class MeasureScore(_Frozen):
     measure_id: str
+    """The CMS measure id; for a PI objective row (``kind == "objective"``) the objective's
+    key in the year's rules file (``public_health``, ``bonus``)."""
     category: Category
     collection_type: str | None
     """The submission method (collection type) scored."""
     points: float | None
+    """Points in the category's own unit: quality achievement points (0-10), PI points,
+    2024 IA activity points. None where the row has no points of its own: PI
+    attestations and measures of an all-or-nothing objective, 2025+ improvement
+    activities (their share of the IA score is ``credit_percent``)."""
     max_points: float | None
     counted: bool
     """Whether these points enter the category score."""
     reason: str
+    summary: str = ""
+    """The reason in a few words (points, decile, cap or floor), for a table cell."""
+    kind: Literal["measure", "objective"] = "measure"
+    credit_percent: float | None = None
+    """2025+ improvement activities: the percent of the IA score this activity gives."""
     title: str | None = None
     performance_rate: float | None = None
     data_completeness: float | None = None

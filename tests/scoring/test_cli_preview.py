@@ -162,3 +162,76 @@ def test_no_catalog(
     monkeypatch.setattr(paths, "developer_shared_dir", lambda: None)
     assert main(["preview", str(f)]) == 2
     assert "needs the measures catalog" in capsys.readouterr().err
+
+
+def test_cost_score_with_cost_reweighted_is_refused(
+    tmp_path: Path, shared_dir: Path, with_catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = _write(tmp_path, shared_dir, "submission-example-ia.json")
+    assert main(["preview", str(f), "--cost-reweighted", "--cost-score", "50", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--cost-score has no effect when cost is reweighted; give one of them" in captured.err
+    # either one alone is fine: reweighted cost -> 0% weight, no cost points
+    data = _json(capsys, str(f), "--cost-reweighted")
+    assert data["categories"]["cost"]["weight"] == 0
+    assert _json(capsys, str(f), "--cost-score", "50")["categories"]["cost"]["score"] == 50
+
+
+def _group_file(tmp_path: Path, program: str, method: str) -> Path:
+    data = {
+        "entityType": "group",
+        "taxpayerIdentificationNumber": "000456789",
+        "performanceYear": 2026,
+        "measurementSets": [
+            {
+                "category": "quality",
+                "submissionMethod": method,
+                "programName": program,
+                "performanceStart": "2026-01-01",
+                "performanceEnd": "2026-12-31",
+                "measurements": [
+                    {
+                        "measureId": "236",
+                        "value": {
+                            "isEndToEndReported": False,
+                            "performanceMet": 70,
+                            "performanceNotMet": 30,
+                            "eligiblePopulation": 100,
+                            "eligiblePopulationExclusion": 0,
+                            "eligiblePopulationException": 0,
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    path = tmp_path / f"{program}-{method}.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_mvp_file_is_flagged(
+    tmp_path: Path, with_catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mips = _json(capsys, str(_group_file(tmp_path, "mips", "registry")))
+    mvp = _json(capsys, str(_group_file(tmp_path, "M0005", "registry")))
+    assert mips["warnings"] == []
+    assert mvp["final_score_range"] == mips["final_score_range"]
+    assert mvp["is_estimate"] is True
+    assert any(
+        "MVP M0005: scored as traditional MIPS" in w and "4 quality measures" in w
+        for w in mvp["warnings"]
+    )
+
+
+def test_claims_file_of_a_practice_that_is_not_small(
+    tmp_path: Path, with_catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = _group_file(tmp_path, "mips", "claims")
+    data = _json(capsys, str(f))
+    assert data["measures"][0]["points"] == 0
+    assert any("small practices" in w for w in data["warnings"])
+    small = _json(capsys, str(f), "--small-practice")
+    assert small["measures"][0]["points"] > 3  # scored from the claims benchmark
+    assert small["warnings"] == []

@@ -90,6 +90,41 @@ def test_ia_counts_from_2025(year: int) -> None:
     assert _ia(year, ["IA_A"], special_statuses={"hospital_based"}).score == 50
 
 
+def test_ia_rows_2024_hold_activity_points() -> None:
+    # one high (20) and one medium (10) activity: the rows' points add up to the 30 of 40
+    result = score_submission(
+        submission(2024, iaset("IA_H1", "IA_M1")), MemoryLookup(ACTIVITIES_2024)
+    )
+    rows = {m.measure_id: m for m in result.measures}
+    assert (rows["IA_H1"].points, rows["IA_M1"].points) == (20, 10)
+    assert rows["IA_H1"].credit_percent is None
+    assert sum(m.points or 0 for m in result.measures) * 100 / 40 == result.categories["ia"].score
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_ia_rows_from_2025_have_no_points_only_their_share(year: int) -> None:
+    # activities have no points from 2025: each of the 2 needed gives 50% of the IA score,
+    # which the row says as credit_percent and in its reason, never as points
+    result = score_submission(
+        submission(year, iaset("IA_A", "IA_PCMH")),
+        MemoryLookup([ia_activity(year, "IA_A")]),
+    )
+    rows = {m.measure_id: m for m in result.measures}
+    for row in rows.values():
+        assert row.points is None and row.max_points is None
+    assert rows["IA_A"].credit_percent == 50
+    assert "50% of the IA score" in rows["IA_A"].reason
+    assert rows["IA_PCMH"].credit_percent == 100
+    assert rows["IA_A"].summary == "50% of the IA score (1 of 2)"
+    # a small practice needs 1 activity: it gives 100%
+    small = score_submission(
+        submission(year, iaset("IA_A")),
+        MemoryLookup([ia_activity(year, "IA_A")]),
+        ScoringOptions(small_practice=True),
+    )
+    assert small.measures[0].credit_percent == 100 and small.measures[0].points is None
+
+
 @pytest.mark.parametrize("year", [2024, 2025, 2026])
 def test_ia_pcmh_and_apm_credit(year: int) -> None:
     assert _ia(year, ["IA_PCMH"]).score == 100

@@ -48,6 +48,27 @@ def test_bonus_and_cap(year: int) -> None:
 
 
 @pytest.mark.parametrize("year", YEARS)
+def test_objective_rows_are_marked_as_such(year: int) -> None:
+    # The public health objective (25 points) and the bonus (5) are scored as a whole;
+    # their rows carry the objective's key from the rules file, marked kind "objective",
+    # and every other row is a CMS measure id.
+    from desktop_app.rules import load_rules
+
+    values = full_pi() | {"PI_PHCDRR_2": True, "PI_PHCDRR_2_PRE": True}
+    result, _, rows = _pi(year, values)
+    keys = {o.key for o in load_rules(year).pi.objectives.value}
+    objectives = {m.measure_id: m for m in result.measures if m.kind == "objective"}
+    assert set(objectives) == {"public_health", "bonus"} <= keys
+    assert objectives["public_health"].points == 25
+    assert objectives["public_health"].title == "Public Health and Clinical Data Exchange"
+    assert objectives["bonus"].points == 5
+    assert all(m.measure_id.startswith("PI_") for m in result.measures if m.kind == "measure")
+    # the measures inside them have no points of their own
+    assert rows["PI_PHCDRR_1"].points is None
+    assert "counts toward Public Health and Clinical Data Exchange" in rows["PI_PHCDRR_1"].reason
+
+
+@pytest.mark.parametrize("year", YEARS)
 def test_bonus_needs_active_engagement(year: int) -> None:
     values = full_pi() | {"PI_PHCDRR_4": True}
     _, pi, rows = _pi(year, values)

@@ -40,6 +40,8 @@ def test_single_rate_points_and_category(year: int) -> None:
     assert m.performance_rate == pytest.approx(82.5)
     assert m.points == pytest.approx(8.4898, abs=1e-4)
     assert m.decile == 8
+    # the one-line reason a table shows: rate, decile, points
+    assert m.summary == "rate 82.5% · decile 8 · 8.49 pts"
     quality = result.categories["quality"]
     assert quality.score == pytest.approx(8.4898 / 60 * 100, abs=1e-3)
     # default weight 30%: 14.1497 * 30 / 100 = 4.2449 points
@@ -104,6 +106,9 @@ def test_data_completeness_below_75(year: int, small: bool, expected: float) -> 
     assert m.data_completeness == pytest.approx(70.0)
     assert m.points == expected
     assert "below the required 75%" in m.reason
+    assert m.summary == "data completeness 70% < 75%: " + (
+        "3 pts (small-practice floor)" if small else "0 pts"
+    )
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -144,6 +149,9 @@ def test_topped_out_cap_and_removal(year: int) -> None:
     result = _score(year, lookup, qset(("006", rate(95, 100)), ("007", rate(95, 100))))
     assert _measure(result, "006").points == 7
     assert "capped at 7" in _measure(result, "006").reason
+    assert (
+        _measure(result, "006").summary == "rate 95% · decile 10 · 7 pts · topped out: capped at 7"
+    )
     assert _measure(result, "007").points == 10
 
 

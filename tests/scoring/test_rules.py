@@ -80,6 +80,18 @@ def test_phcdrr_6_bonus_from_2026() -> None:
     assert "PI_PHCDRR_6" in bonus_ids(2026)
 
 
+def test_phcdrr_6_has_the_cms_title(measures_source) -> None:  # type: ignore[no-untyped-def]
+    # The label users see is CMS's title (without the trademark signs), not a placeholder.
+    data = json.loads((measures_source / "measures" / "2026" / "measures-data.json").read_text())
+    title = next(m["title"] for m in data if m["measureId"] == "PI_PHCDRR_6")
+    objective = next(o for o in load_rules(2026).pi.objectives.value if o.key == "bonus")
+    label = next(m.label for m in objective.options[0] if m.measure_id == "PI_PHCDRR_6")
+    assert label == title.replace("TM", "")
+    assert label == (
+        "Public Health Reporting Using Trusted Exchange Framework and Common Agreement (TEFCA)"
+    )
+
+
 @pytest.mark.parametrize("year", [2024, 2025, 2026])
 def test_every_value_has_a_source(year: int) -> None:
     facts = _facts(_raw(year))

@@ -79,9 +79,16 @@ def test_page_recomputes_on_data_change(page, qtbot) -> None:  # type: ignore[no
     qtbot.waitUntil(lambda: any(m["measure_id"] == "236" for m in page.result["measures"]))
     rows = {page.table.item(r, 1).text().split(" ")[0]: r for r in range(page.table.rowCount())}
     row = rows["236"]
-    reason = page.table.item(row, 5).text()
-    assert "performance rate" in reason
-    assert page.table.item(row, 3).toolTip() == reason
+    full = next(m for m in page.result["measures"] if m["measure_id"] == "236")["reason"]
+    assert "performance rate" in full
+    # the cell says it in one line (rate, decile, points); hovering shows the whole reason
+    short = page.table.item(row, 5).text()
+    assert short.startswith("rate 70% · decile ") and short.endswith(" pts")
+    assert full in page.table.item(row, 3).toolTip()
+    # the 2025 activity has no points of its own: its share is in the reason
+    ia_row = rows["IA_PM_2"]
+    assert page.table.item(ia_row, 3).text() == "—"
+    assert page.table.item(ia_row, 5).text() == "100% of the IA score (1 of 1)"
     # PI data cancels the automatic reweighting
     save_value(ws, group, "pi", "PI_PPHI_1", True)
     save_set_fields(ws, group, "pi", cehrt_id="0015CABCDEFGHIJ")
@@ -201,3 +208,65 @@ def test_apm_credit_and_pi_hardship_from_the_ia_and_pi_pages_count_here_too(page
     assert "approved PI hardship exception" in page.result["weights_reason"]
     assert "Promoting Interoperability page" in page.statuses.text()
     assert "not applied" not in page.statuses.text()
+
+
+def test_table_rows_are_one_line_with_details_for_the_selected_row(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ws = page.ctx.workspace
+    group = EntityKey(2025, TIN)
+    for mid, met in (("236", 70), ("001", 22), ("134", 90), ("130", 95), ("047", 60)):
+        save_value(
+            ws,
+            group,
+            "quality",
+            mid,
+            {
+                "isEndToEndReported": False,
+                "performanceMet": met,
+                "performanceNotMet": 100 - met,
+                "eligiblePopulation": 100,
+            },
+        )
+    save_value(ws, group, "ia", "IA_PM_2", True)
+    qtbot.waitUntil(lambda: len(page.result["measures"]) == 6)
+    page.show()
+    qtbot.waitExposed(page)
+    line = page.table.fontMetrics().height()
+    # every row is one line of text, so at 1200 × 800 all 6 rows are in view
+    heights = {page.table.rowHeight(r) for r in range(page.table.rowCount())}
+    assert max(heights) < 2 * line
+    last = page.table.visualItemRect(page.table.item(5, 0))
+    assert last.bottom() <= page.table.viewport().height()
+    assert page.details.text().startswith("Select a measure")
+    # selecting a row shows its full reason and its figures below the table
+    rows = {page.table.item(r, 1).text().split(" ")[0]: r for r in range(page.table.rowCount())}
+    page.table.selectRow(rows["001"])
+    reason = next(m for m in page.result["measures"] if m["measure_id"] == "001")["reason"]
+    assert reason in page.details.text()
+    assert "performance rate 22%" in page.details.text()
+    assert "points of 10" in page.details.text()
+    # the selection stays on the same measure when the data changes
+    save_value(ws, group, "ia", "IA_AHE_3", True)
+    qtbot.waitUntil(lambda: len(page.result["measures"]) == 7)
+    assert reason in page.details.text()
+    page.grab().save("/tmp/shots/score_table_details.png")
+
+
+def test_mvp_data_shows_the_warning(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ws = page.ctx.workspace
+    save_value(
+        ws,
+        EntityKey(2025, TIN),
+        "quality",
+        "236",
+        {
+            "isEndToEndReported": False,
+            "performanceMet": 70,
+            "performanceNotMet": 30,
+            "eligiblePopulation": 100,
+        },
+        program_name="M0005",
+    )
+    qtbot.waitUntil(lambda: page.result is not None and page.result["warnings"] != [])
+    assert page.warnings.isVisibleTo(page)
+    assert "MVP M0005: scored as traditional MIPS" in page.warnings.text()
+    assert page.result["is_estimate"] is True

@@ -37,6 +37,13 @@ CATEGORY_TITLES = {
     "ia": "Improvement Activities",
     "cost": "Cost",
 }
+# The table's category column: short names (the full one is in the cell's tooltip).
+CATEGORY_SHORT = {"quality": "Quality", "pi": "PI", "ia": "IA", "cost": "Cost"}
+WARNING_STYLE = (
+    "background: #fff4e5; color: #7a4100; border: 1px solid #f0c36d; border-radius: 4px; "
+    "padding: 6px 8px;"
+)
+TABLE_COLUMNS = ["Category", "Measure", "Collection type", "Points", "Counted", "Reason"]
 WATCHED_TABLES = {
     "measurement_values",
     "measurement_sets",
@@ -64,6 +71,53 @@ def _num(x: float | None, suffix: str = "") -> str:
     if x is None:
         return "—"
     return f"{x:.2f}".rstrip("0").rstrip(".") + suffix
+
+
+def short_reason(row: dict[str, Any]) -> str:
+    """A measure row's reason in one line: the scoring's summary, else its first sentence."""
+    summary = str(row.get("summary") or "")
+    if summary:
+        return summary
+    reason = str(row.get("reason") or "")
+    first = reason.split(". ", 1)[0]
+    return first if first.endswith(".") or first == reason else first + "."
+
+
+def points_text(row: dict[str, Any]) -> str:
+    """The Points cell: the row's points, or '—' where it has none of its own (PI
+    attestations, 2025+ improvement activities: their credit is in the reason)."""
+    if row.get("points") is None:
+        return "—"
+    return _num(row["points"])
+
+
+def row_details(row: dict[str, Any]) -> str:
+    """Everything about one measure row, for the details area under the table."""
+    name = row["measure_id"]
+    if row.get("kind") == "objective":
+        name = f"Objective: {row.get('title') or name}"
+    elif row.get("title"):
+        name += f" — {row['title']}"
+    facts: list[str] = [CATEGORY_TITLES.get(row["category"], row["category"])]
+    if row.get("collection_type"):
+        facts.append(str(row["collection_type"]))
+    if row.get("points") is not None:
+        facts.append(
+            f"{_num(row['points'])} points"
+            + (f" of {_num(row['max_points'])}" if row.get("max_points") is not None else "")
+        )
+    if row.get("credit_percent") is not None:
+        facts.append(f"{_num(row['credit_percent'])}% of the IA score")
+    if row.get("performance_rate") is not None:
+        facts.append(f"performance rate {_num(row['performance_rate'])}%")
+    if row.get("data_completeness") is not None:
+        facts.append(f"data completeness {_num(row['data_completeness'])}%")
+    if row.get("decile") is not None:
+        facts.append(f"decile {row['decile']}")
+    facts.append("counted" if row["counted"] else "not counted")
+    if row.get("estimate"):
+        facts.append("estimate")
+    return f"{name}\n{' · '.join(facts)}\n{row['reason']}"
 
 
 class ScoreGauge(QWidget):
@@ -267,6 +321,12 @@ class ScorePage(Page):
         set_role(self.message, "error")
         self.message.hide()
         outer.addWidget(self.message)
+        self.warnings = QLabel("")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet(WARNING_STYLE)
+        self.warnings.setAccessibleName("Score preview warnings")
+        self.warnings.hide()
+        outer.addWidget(self.warnings)
 
         self.gauge = ScoreGauge()
         outer.addWidget(self.gauge)
@@ -280,22 +340,40 @@ class ScorePage(Page):
             cards.addWidget(card)
         outer.addLayout(cards)
 
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(
-            ["Category", "Measure", "Collection type", "Points", "Counted", "Reason"]
-        )
-        self.table.verticalHeader().setVisible(False)
+        # One line per measure: the reason in a few words (the whole of it in the
+        # tooltip and in the details area below for the selected row), long titles
+        # cut short with "…".
+        self.table = QTableWidget(0, len(TABLE_COLUMNS))
+        self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
+        self.table.setAccessibleName("Measures and their points")
+        vheader = self.table.verticalHeader()
+        vheader.setVisible(False)
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
-        for col in range(5):
+        for col in (0, 2, 3, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        # Long measure titles wrap in a column of their own width, so the points
-        # and the reason stay in view without scrolling sideways.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 260)
+        header.resizeSection(1, 300)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumHeight(vheader.defaultSectionSize() * 6 + header.sizeHint().height())
         outer.addWidget(self.table, 1)
+        self.details = QLabel("Select a measure to see how its points were worked out.")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAccessibleName("Selected measure details")
+        self.details.setFrameShape(QFrame.Shape.StyledPanel)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * 4 + 12)
+        self.details.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        set_role(self.details, "hint")
+        outer.addWidget(self.details)
+        self.table.itemSelectionChanged.connect(self._show_details)
         self.estimates = QLabel("")
         self.estimates.setWordWrap(True)
         set_role(self.estimates, "hint")
@@ -438,8 +516,10 @@ class ScorePage(Page):
         self.result = None
         self.message.setText(text)
         self.message.show()
+        self.warnings.hide()
         self.gauge.set_values(None, None, 75.0, 18.75)
         self.table.setRowCount(0)
+        self._show_details()
 
     def recompute(self) -> None:
         """Score the selected entity's stored data and show it."""
@@ -489,6 +569,7 @@ class ScorePage(Page):
         self.show_result(result.to_json_dict())
 
     def show_result(self, data: dict[str, Any]) -> None:
+        selected = self._selected_key()  # kept selected when the rows are rebuilt
         self.result = data
         low, high = data["final_score_range"]
         from desktop_app.rules import load_rules
@@ -507,26 +588,40 @@ class ScorePage(Page):
         self.adjustment.setToolTip(adj["reason"])
         for k, card in self.cards.items():
             card.show_category(data["categories"][k])
+        warnings = data.get("warnings") or []
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
+        self.warnings.setVisible(bool(warnings))
         rows = data["measures"]
+        self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         for r, m in enumerate(rows):
+            if m.get("kind") == "objective":
+                name = f"Objective: {m.get('title') or m['measure_id']}"
+            else:
+                name = m["measure_id"] + (f" — {m['title']}" if m.get("title") else "")
             values = [
-                CATEGORY_TITLES.get(m["category"], m["category"]),
-                m["measure_id"] + (f" — {m['title']}" if m.get("title") else ""),
+                CATEGORY_SHORT.get(m["category"], m["category"]),
+                name,
                 m["collection_type"] or "",
-                _num(m["points"]) if m["points"] is not None else "—",
+                points_text(m),
                 "Yes" if m["counted"] else "No",
-                m["reason"],
+                short_reason(m),
             ]
+            tip = f"{name}\n\n{m['reason']}"
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                item.setToolTip(m["reason"])
+                item.setToolTip(tip)
+                item.setData(Qt.ItemDataRole.UserRole, r)
                 if c == 3:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(r, c, item)
-        self.table.resizeRowsToContents()
+        self.table.blockSignals(False)
+        keys = [(m["category"], m["measure_id"], m["collection_type"]) for m in rows]
+        if selected in keys:
+            self.table.selectRow(keys.index(selected))
+        self._show_details()
         if data["estimates"]:
             self.estimates.setText(
                 "Estimate: this preview uses values CMS has not confirmed — "
@@ -537,3 +632,26 @@ class ScorePage(Page):
             )
         else:
             self.estimates.setText("")
+
+    def _selected_key(self) -> tuple[str, str, str | None] | None:
+        row = self._selected_row()
+        if row is None:
+            return None
+        return (row["category"], row["measure_id"], row["collection_type"])
+
+    def _selected_row(self) -> dict[str, Any] | None:
+        if self.result is None:
+            return None
+        items = self.table.selectedItems()
+        if not items:
+            return None
+        index = self.table.row(items[0])
+        rows = self.result["measures"]
+        return rows[index] if 0 <= index < len(rows) else None
+
+    def _show_details(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            self.details.setText("Select a measure to see how its points were worked out.")
+        else:
+            self.details.setText(row_details(row))
