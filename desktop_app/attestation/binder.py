@@ -20,7 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.attestation.entity import entity_facts, pi_consent, pi_reweighting_reason
+from desktop_app.attestation.entity import (
+    entity_facts,
+    pi_consent,
+    pi_reweighting_reason,
+    status_label,
+)
 from desktop_app.attestation.errors import EvidenceError
 from desktop_app.attestation.evidence import Evidence, evidence_content, list_evidence
 from desktop_app.attestation.ia import ia_entry, ia_period, ia_requirement
@@ -67,10 +72,11 @@ def summary_pdf(ws: Workspace, entity: EntityKey, lookup: MeasureLookup | None) 
     who = (practice.name if practice else "Practice") + f", TIN {entity.tin}"
     if entity.npi:
         clinician = ws.clinician(entity.npi)
-        who += f", NPI {entity.npi}" + (f" ({clinician.full_name})" if clinician else "")
+        who += (f": {clinician.full_name}" if clinician else ": clinician") + f", NPI {entity.npi}"
     else:
         who += " (group)"
-    doc = PdfDocument(f"MIPS {year} audit binder - {who}")
+    doc = PdfDocument(f"MIPS {year} audit binder")
+    doc.paragraph(who, size=12, bold=True)  # on its own line, wrapped: never clipped
     now = dt.datetime.now(dt.UTC)
     doc.paragraph(
         f"Performance year {year}. Prepared {now:%Y-%m-%d %H:%M} UTC by {ws.user} with "
@@ -78,7 +84,8 @@ def summary_pdf(ws: Workspace, entity: EntityKey, lookup: MeasureLookup | None) 
     )
     facts = entity_facts(ws, entity)
     if facts.special_statuses:
-        doc.paragraph("Special statuses: " + ", ".join(sorted(facts.special_statuses)) + ".")
+        labels = sorted(status_label(code) for code in facts.special_statuses)
+        doc.paragraph("Special statuses: " + ", ".join(labels) + ".")
     preview = None
     if lookup is not None:
         with contextlib.suppress(Exception):
@@ -133,7 +140,14 @@ def summary_pdf(ws: Workspace, entity: EntityKey, lookup: MeasureLookup | None) 
     if req.apm_text:
         doc.paragraph(req.apm_text)
     start, end = ia_period(done)
-    doc.paragraph(f"Category performance period: {_d(start)} to {_d(end)}")
+    if done and start is None and end is None:
+        doc.paragraph(
+            "Category performance period: none of the completed activities has dates of its "
+            f"own; the exported file gives the category the whole year, 01/01/{year} to "
+            f"12/31/{year}."
+        )
+    else:
+        doc.paragraph(f"Category performance period: {_d(start)} to {_d(end)}")
     if preview is not None:
         ia = preview.categories["ia"]
         doc.paragraph(
@@ -143,10 +157,12 @@ def summary_pdf(ws: Workspace, entity: EntityKey, lookup: MeasureLookup | None) 
         doc.paragraph("No activity marked completed.")
     for mid, d in sorted(done.items()):
         info = lookup.measure(year, mid) if lookup is not None else None
-        doc.paragraph(
-            f"{mid} {info.title if info else ''}: completed {_d(d.start)} to {_d(d.end)}",
-            indent=2,
+        when = (
+            f"completed {_d(d.start)} to {_d(d.end)}"
+            if d.own_period
+            else "attested (no performance period of its own)"
         )
+        doc.paragraph(f"{mid} {info.title if info else ''}: {when}", indent=2)
     # --- evidence
     doc.heading("Evidence")
     evidence = list_evidence(ws, entity)

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app import paths
 from desktop_app.attestation.errors import EvidenceError
 from desktop_app.attestation.tables import EVIDENCE_TABLE, ensure_tables
-from desktop_app.reporting import EntityKey
+from desktop_app.reporting import EntityKey, stored_values
+from desktop_app.rules import RulesError, load_rules
 
 if TYPE_CHECKING:
+    from desktop_app.catalog import Catalog
     from desktop_app.store import Workspace
 
 MAX_EVIDENCE_BYTES = 25 * 1024 * 1024
@@ -69,6 +72,87 @@ def _safe_name(name: str) -> str:
     return cleaned or "evidence"
 
 
+def _pi_ids(year: int) -> set[str]:
+    """The year's PI measures, their exclusions and active engagement levels, and the
+    required attestations."""
+    pi = load_rules(year).pi
+    ids = {a.measure_id for a in pi.required_attestations.value}
+    for objective in pi.objectives.value:
+        for option in objective.options:
+            for rule in option:
+                ids.add(rule.measure_id)
+                ids.update(rule.exclusions)
+                ids.update(rule.active_engagement)
+    return ids
+
+
+def _is_activity(catalog: Catalog, year: int, measure_id: str) -> bool:
+    info = catalog.measure(year, measure_id)
+    return info is not None and info.category == "ia"
+
+
+def _known_activity(
+    ws: Workspace, entity: EntityKey, measure_id: str, catalog: Catalog | None
+) -> bool | None:
+    """Whether ``measure_id`` is one of the year's activities; None when nothing can tell
+    (no catalog, and the activity is not recorded for the entity)."""
+    if catalog is not None:
+        return _is_activity(catalog, entity.year, measure_id)
+    path = paths.catalog_path()
+    if path.is_file():
+        from desktop_app.catalog import Catalog, CatalogError
+
+        try:
+            with Catalog.open(path) as user_catalog:
+                return _is_activity(user_catalog, entity.year, measure_id)
+        except CatalogError:
+            pass
+    if measure_id == load_rules(entity.year).ia.pcmh_measure_id.value:
+        return True
+    if any(v.measure_id == measure_id for v in stored_values(ws, entity, "ia")):
+        return True
+    return None
+
+
+def check_evidence_target(
+    ws: Workspace,
+    entity: EntityKey,
+    category: str,
+    measure_id: str,
+    catalog: Catalog | None = None,
+) -> None:
+    """Refuse evidence for anything but one of the year's PI measures or activities.
+
+    PI measures come from the year's program rules; activities from ``catalog``, else
+    the user's built catalog, else the activities recorded for the entity.
+    """
+    if category not in ("pi", "ia"):
+        raise EvidenceError(f"Evidence is kept for PI measures and activities, not '{category}'.")
+    try:
+        if category == "pi":
+            if measure_id not in _pi_ids(entity.year):
+                raise EvidenceError(
+                    f"{measure_id} is not a {entity.year} Promoting Interoperability measure: "
+                    "attach evidence to one of the year's measures (for example PI_PPHI_1, the "
+                    "security risk analysis)."
+                )
+            return
+        known = _known_activity(ws, entity, measure_id, catalog)
+    except RulesError as exc:
+        raise EvidenceError(f"Can't check {measure_id}: {exc}") from exc
+    if known is None:
+        raise EvidenceError(
+            f"Can't check that {measure_id} is a {entity.year} improvement activity: the "
+            "measures catalog is not built. Build it (Help menu, or `mipsdesk catalog build`) "
+            "and attach the file again, or mark the activity Completed first."
+        )
+    if not known:
+        raise EvidenceError(
+            f"{measure_id} is not a {entity.year} improvement activity: attach evidence to one "
+            f"of the year's activities (search them on the Improvement Activities page)."
+        )
+
+
 def add_evidence_bytes(
     ws: Workspace,
     entity: EntityKey,
@@ -79,11 +163,12 @@ def add_evidence_bytes(
     *,
     added_at: str | None = None,
     added_by: str | None = None,
+    catalog: Catalog | None = None,
 ) -> Evidence:
-    """Keep ``content`` as evidence for a measure or activity (audited)."""
+    """Keep ``content`` as evidence for one of the year's PI measures or activities
+    (checked: see :func:`check_evidence_target`); audited."""
     ensure_tables(ws)
-    if category not in ("pi", "ia"):
-        raise EvidenceError(f"Evidence is kept for PI measures and activities, not '{category}'.")
+    check_evidence_target(ws, entity, category, measure_id, catalog)
     if len(content) > MAX_EVIDENCE_BYTES:
         raise EvidenceError(
             f"{file_name} is {len(content) / 1024 / 1024:.1f} MB; evidence files can be at most "
@@ -126,9 +211,17 @@ def add_evidence_bytes(
 
 
 def add_evidence(
-    ws: Workspace, entity: EntityKey, category: str, measure_id: str, path: Path
+    ws: Workspace,
+    entity: EntityKey,
+    category: str,
+    measure_id: str,
+    path: Path,
+    *,
+    catalog: Catalog | None = None,
 ) -> Evidence:
     """Attach the file at ``path`` (read fully; the original is not needed afterwards)."""
+    ensure_tables(ws)
+    check_evidence_target(ws, entity, category, measure_id, catalog)
     try:
         size = path.stat().st_size
         if size > MAX_EVIDENCE_BYTES:
@@ -140,7 +233,7 @@ def add_evidence(
         content = path.read_bytes()
     except OSError as exc:
         raise EvidenceError(f"Can't read {path}: {exc.strerror or exc}.") from exc
-    return add_evidence_bytes(ws, entity, category, measure_id, path.name, content)
+    return add_evidence_bytes(ws, entity, category, measure_id, path.name, content, catalog=catalog)
 
 
 def list_evidence(

@@ -6,10 +6,7 @@ what this entity needs for full credit.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.attestation.entity import check_entry_allowed, entity_facts, status_label
@@ -31,24 +28,81 @@ if TYPE_CHECKING:
     from desktop_app.store import Workspace
 
 
-@cache
-def _periods() -> dict[str, Any]:
-    text = resources.files("desktop_app.attestation.data").joinpath("ia_periods.json")
-    data: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
-    return data
+@dataclass(frozen=True)
+class ActivityPeriod:
+    """How long an activity must be performed in a year, from the year's program rules
+    (``ia.minimum_period_days``, ``ia.activity_periods``, ``ia.pcmh_measure_id``)."""
+
+    measure_id: str
+    days: int | None
+    """Continuous days needed (None when stated in months or when it has no period)."""
+    months: int | None
+    """Calendar months needed, for an activity whose CMS text states months."""
+    note: str
+    source: str
+    confirmed: bool
+    """False: the minimum is not a figure CMS states; dates short of it get a warning,
+    not a refusal."""
+
+    @property
+    def own(self) -> bool:
+        """Whether the activity is performed over dates of its own (IA_PCMH is not)."""
+        return self.days is not None or self.months is not None
+
+    @property
+    def needed_text(self) -> str:
+        if self.months is not None:
+            return f"{self.months} continuous month{'s' if self.months != 1 else ''}"
+        return f"{self.days} continuous days"
+
+    def earliest_end(self, start: dt.date) -> dt.date:
+        """The first end date that meets the minimum for an activity started on ``start``."""
+        if self.months is not None:
+            return add_months(start, self.months) - dt.timedelta(days=1)
+        return start + dt.timedelta(days=max(self.days or 1, 1) - 1)
 
 
-def default_min_days() -> int:
-    return int(_periods()["default_min_days"]["value"])
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (the month's last day if shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last = (next_first - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
 
 
-def activity_min_days(measure_id: str) -> tuple[int | None, str]:
-    """The continuous days an activity needs, and a note when the activity sets its own."""
-    override = _periods()["overrides"].get(measure_id)
-    if override is None:
-        return default_min_days(), ""
-    days = override["min_days"]
-    return (int(days) if days is not None else None), str(override["note"])
+def activity_period(
+    measure_id: str, year: int, rules: ProgramRules | None = None
+) -> ActivityPeriod:
+    """The period an activity needs in ``year``: the default continuous days, its own
+    (days or calendar months), or none (the medical home attestation)."""
+    ia = (rules or load_rules(year)).ia
+    if measure_id == ia.pcmh_measure_id.value:
+        return ActivityPeriod(
+            measure_id,
+            None,
+            None,
+            "an attestation of PCMH or comparable specialty practice recognition",
+            ia.pcmh_measure_id.source,
+            ia.pcmh_measure_id.confirmed,
+        )
+    own = next((p for p in ia.activity_periods.value if p.measure_id == measure_id), None)
+    if own is not None:
+        fact = ia.activity_periods
+        return ActivityPeriod(
+            measure_id, own.min_days, own.min_months, own.note, fact.source, fact.confirmed
+        )
+    fact_days = ia.minimum_period_days
+    return ActivityPeriod(
+        measure_id, fact_days.value, None, "", fact_days.source, fact_days.confirmed
+    )
+
+
+def has_own_period(measure_id: str, year: int) -> bool:
+    """Whether the activity is performed over dates of its own (IA_PCMH is not: it
+    attests a recognition, so it has no dates and does not set the category period)."""
+    return activity_period(measure_id, year).own
 
 
 def subcategory_label(subcategory: str | None) -> str:
@@ -67,14 +121,24 @@ class ActivityView:
     subcategory_label: str
     weight: str | None
     """'high' / 'medium' in years with weights (2024), else None."""
-    min_days: int | None
-    period_note: str
+    period: ActivityPeriod
+
+    @property
+    def min_days(self) -> int | None:
+        return self.period.days
+
+    @property
+    def period_note(self) -> str:
+        return self.period.note
+
+    @property
+    def has_own_period(self) -> bool:
+        return self.period.own
 
 
-def _view(m: MeasureInfo) -> ActivityView:
+def _view(m: MeasureInfo, rules: ProgramRules) -> ActivityView:
     sub = str(m.data.get("subcategoryId") or "")
     weight = m.data.get("weight")
-    days, note = activity_min_days(m.measure_id)
     return ActivityView(
         m.measure_id,
         m.title.strip(),
@@ -82,8 +146,7 @@ def _view(m: MeasureInfo) -> ActivityView:
         sub,
         subcategory_label(sub),
         str(weight) if weight else None,
-        days,
-        note,
+        activity_period(m.measure_id, rules.performance_year, rules),
     )
 
 
@@ -93,7 +156,7 @@ def ia_activities(
     """The year's activities, the medical home attestation first, then by title."""
     rules = rules or load_rules(year)
     pcmh = rules.ia.pcmh_measure_id.value
-    views = [_view(m) for m in catalog.measures(year, "ia")]
+    views = [_view(m, rules) for m in catalog.measures(year, "ia")]
     return sorted(views, key=lambda a: (a.measure_id != pcmh, a.title.lower()))
 
 
@@ -136,6 +199,9 @@ class IaDone:
     measure_id: str
     start: dt.date | None
     end: dt.date | None
+    own_period: bool = True
+    """False for an activity without a period of its own (IA_PCMH): no dates, and it
+    takes no part in the category's period."""
 
 
 def _dated(ws: Workspace, entity: EntityKey) -> dict[str, tuple[dt.date | None, dt.date | None]]:
@@ -168,24 +234,49 @@ def ia_entry(ws: Workspace, entity: EntityKey) -> dict[str, IaDone]:
     dates = _dated(ws, entity)
     periods: dict[SetKey, tuple[dt.date | None, dt.date | None]] = {}
     out: dict[str, IaDone] = {}
+    rules = load_rules(entity.year)
     for mid, key in done.items():
-        if mid in dates:  # entered here: its own dates (none for an activity that needs none)
+        own = activity_period(mid, entity.year, rules).own
+        if not own:  # e.g. the medical home attestation: no dates at all
+            start, end = None, None
+        elif mid in dates:  # entered here: its own dates
             start, end = dates[mid]
         else:
             if key not in periods:
                 _, p_start, p_end = _fields_of(ws, entity, "ia", key)
                 periods[key] = (p_start, p_end)
             start, end = periods[key]
-        out[mid] = IaDone(mid, start, end)
+        out[mid] = IaDone(mid, start, end, own)
     return out
+
+
+def _dates_short(period: ActivityPeriod, start: dt.date, end: dt.date) -> str | None:
+    """Why start – end is shorter than the activity's minimum, or None."""
+    if end >= period.earliest_end(start):
+        return None
+    days = (end - start).days + 1
+    why = f" ({period.note.rstrip('.')})" if period.note else ""
+    return (
+        f"{start:%m/%d/%Y} – {end:%m/%d/%Y} is {days} days; {period.measure_id} needs at least "
+        f"{period.needed_text}{why}"
+        + (
+            f": it should end on {period.earliest_end(start):%m/%d/%Y} or later."
+            if period.months is not None
+            else "."
+        )
+    )
 
 
 def activity_dates_problem(
     measure_id: str, start: dt.date | None, end: dt.date | None, year: int
 ) -> str | None:
-    """Why an activity's dates are not acceptable, or None."""
-    days_needed, note = activity_min_days(measure_id)
-    if days_needed is None:
+    """Why an activity's dates are not acceptable (they are refused), or None.
+
+    A minimum that is not confirmed (``confirmed`` false in the year's rules) is
+    never a reason to refuse: see :func:`activity_dates_warning`.
+    """
+    period = activity_period(measure_id, year)
+    if not period.own:
         return None
     if start is None or end is None:
         return "Enter the date the activity started and the date it ended."
@@ -197,27 +288,48 @@ def activity_dates_problem(
             )
     if end < start:
         return f"The end date {end:%m/%d/%Y} is before the start date {start:%m/%d/%Y}."
-    days = (end - start).days + 1
-    if days < days_needed:
-        why = f" ({note})" if note else ""
-        return (
-            f"{start:%m/%d/%Y} – {end:%m/%d/%Y} is {days} days; {measure_id} needs at least "
-            f"{days_needed} continuous days{why}."
-        )
+    if period.confirmed:
+        return _dates_short(period, start, end)
     return None
 
 
-def default_dates(measure_id: str, year: int) -> tuple[dt.date, dt.date]:
-    """Suggested dates for a newly completed activity: its minimum period from January 1."""
-    days, _ = activity_min_days(measure_id)
+def activity_dates_warning(
+    measure_id: str, start: dt.date | None, end: dt.date | None, year: int
+) -> str | None:
+    """A warning (the dates are kept) when acceptable dates fall short of a minimum that
+    is not confirmed, naming where that minimum comes from; else None."""
+    period = activity_period(measure_id, year)
+    if period.confirmed or start is None or end is None:
+        return None
+    if activity_dates_problem(measure_id, start, end, year) is not None:
+        return None
+    short = _dates_short(period, start, end)
+    if short is None:
+        return None
+    return (
+        f"Check: {short} This minimum is not confirmed (source: {period.source}); "
+        "the dates are kept."
+    )
+
+
+def default_dates(measure_id: str, year: int) -> tuple[dt.date | None, dt.date | None]:
+    """Suggested dates for a newly completed activity: its minimum period from January 1;
+    none for an activity without a period of its own."""
+    period = activity_period(measure_id, year)
+    if not period.own:
+        return None, None
     start = dt.date(year, 1, 1)
-    return start, start + dt.timedelta(days=max(days or 1, 1) - 1)
+    return start, period.earliest_end(start)
 
 
 def ia_period(done: dict[str, IaDone]) -> tuple[dt.date | None, dt.date | None]:
-    """The category's period: first day any activity was performed to the last."""
-    starts = [d.start for d in done.values() if d.start]
-    ends = [d.end for d in done.values() if d.end]
+    """The category's period: first day any activity was performed to the last.
+
+    Activities without a period of their own (IA_PCMH) take no part.
+    """
+    dated = [d for d in done.values() if d.own_period]
+    starts = [d.start for d in dated if d.start]
+    ends = [d.end for d in dated if d.end]
     return (min(starts) if starts else None, max(ends) if ends else None)
 
 
@@ -294,7 +406,8 @@ def set_ia_activity(
 ) -> None:
     """Mark an activity completed with its own dates (checked), or not completed.
 
-    The IA set's performance period is updated to the first start and last end.
+    An activity without a period of its own (IA_PCMH) keeps no dates. The IA set's
+    performance period is updated to the first start and last end of the others.
     """
     ensure_tables(ws)
     check_entry_allowed(ws, entity, "ia")
@@ -303,6 +416,8 @@ def set_ia_activity(
         if info is None or info.category != "ia":
             raise AttestationError(f"{measure_id} is not a {entity.year} improvement activity.")
     key = [entity.year, entity.tin, entity.npi or "", measure_id]
+    if not has_own_period(measure_id, entity.year):
+        start, end = None, None  # no period of its own: no dates are kept
     if completed:
         problem = activity_dates_problem(measure_id, start, end, entity.year)
         if problem:

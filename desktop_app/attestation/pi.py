@@ -473,6 +473,15 @@ def pi_issues(entry: PiEntry, year: int, rules: ProgramRules | None = None) -> l
             )
         if len(levels) > 1:
             issues.append(Issue(mid, f"Choose one active engagement level for {mid}, not both."))
+        if claimed and levels:
+            issues.append(
+                Issue(
+                    mid,
+                    f"{mid} has its exclusion {claimed[0]} claimed and the active engagement "
+                    f"level {levels[0]}: an excluded measure has no engagement. Remove the "
+                    "exclusion or the level.",
+                )
+            )
         if rule.kind == "proportion" and isinstance(v.get(mid), dict):
             num = v[mid].get("numerator", 0)
             if num == 0:
@@ -742,10 +751,18 @@ def set_pi_answer(ws: Workspace, entity: EntityKey, measure_id: str, answer: boo
     _store(save_value, ws, entity, "pi", measure_id, bool(answer), **key)
 
 
-def _refuse_if_excluded(ws: Workspace, entity: EntityKey, rule: PiMeasureRule) -> None:
+def _refuse_if_excluded(
+    ws: Workspace, entity: EntityKey, rule: PiMeasureRule, level_id: str | None = None
+) -> None:
     values = pi_entry(ws, entity).values
     claimed = [ex for ex in rule.exclusions if values.get(ex) is True]
     if claimed:
+        if level_id is not None:
+            raise AttestationError(
+                f"The exclusion {claimed[0]} is claimed for {rule.measure_id}, so it can't also "
+                f"have the active engagement level {level_id}: an excluded measure has no "
+                "engagement. Remove the exclusion first, or keep it and choose no level."
+            )
         raise AttestationError(
             f"The exclusion {claimed[0]} is claimed for {rule.measure_id}: a measure and its "
             "exclusion can't both be claimed. Remove the exclusion first."
@@ -835,6 +852,8 @@ def set_pi_engagement(
             f"{level_id} is not an active engagement level of {measure_id} (use one of "
             f"{', '.join(rule.active_engagement)})."
         )
+    if level_id is not None:
+        _refuse_if_excluded(ws, entity, rule, level_id)
     values = pi_entry(ws, entity).values
     with ws.write(""):
         for level in rule.active_engagement:

@@ -4,9 +4,12 @@
 - ``attestation_flags``: facts the user states per entity and year that the
   eligibility data does not hold (MIPS APM participation, approved PI hardship).
 - ``attestation_pi_consent``: the agreement to be scored in PI although it is
-  reweighted to 0%; final (triggers refuse UPDATE and DELETE).
+  reweighted to 0%; final (triggers refuse UPDATE, DELETE and an INSERT over an
+  existing agreement, which is what INSERT OR REPLACE does).
 - ``attestation_ia_dates``: each completed activity's own start and end dates.
-- ``attestation_evidence``: evidence files as BLOBs with their SHA-256.
+- ``attestation_evidence``: evidence files as BLOBs with their SHA-256. A record is
+  never changed in place (triggers refuse UPDATE and an INSERT over an existing id);
+  detaching a file deletes its record (audited).
 """
 
 from __future__ import annotations
@@ -89,6 +92,44 @@ def m001_attestation(db: Database) -> None:
     )
     db.execute(
         f"CREATE INDEX {EVIDENCE_TABLE}_entity ON {EVIDENCE_TABLE} (year, tin, npi, category)"
+    )
+
+
+@MIGRATIONS()
+def m002_final_rows_no_replace(db: Database) -> None:
+    """Refuse INSERT ... OR REPLACE over a recorded agreement or evidence record.
+
+    REPLACE deletes the row in the way without firing DELETE triggers, so the
+    UPDATE/DELETE triggers alone let the agreement (who agreed, when, the statement)
+    be rewritten. ``ifnull``: with REPLACE a NULL npi becomes the column default ''.
+    """
+    db.execute(
+        """CREATE TRIGGER attestation_pi_consent_no_insert_over
+        BEFORE INSERT ON attestation_pi_consent
+        WHEN EXISTS (SELECT 1 FROM attestation_pi_consent AS final
+            WHERE final.year = NEW.year AND final.tin = NEW.tin
+            AND final.npi = ifnull(NEW.npi, ''))
+        BEGIN
+        SELECT RAISE(ABORT,
+            'The agreement to be scored in Promoting Interoperability is final.');
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER attestation_evidence_no_update BEFORE UPDATE ON attestation_evidence
+        BEGIN
+        SELECT RAISE(ABORT,
+            'An evidence record can''t be changed: remove the file and attach the new one.');
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER attestation_evidence_no_insert_over
+        BEFORE INSERT ON attestation_evidence
+        WHEN NEW.id IS NOT NULL
+            AND EXISTS (SELECT 1 FROM attestation_evidence AS kept WHERE kept.id = NEW.id)
+        BEGIN
+        SELECT RAISE(ABORT,
+            'An evidence record can''t be changed: remove the file and attach the new one.');
+        END"""
     )
 
 

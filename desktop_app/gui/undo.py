@@ -111,6 +111,7 @@ class EvidenceCommand(QUndoCommand):
             self.content,
             added_at=e.added_at,
             added_by=e.added_by,
+            catalog=self.ctx.catalog,
         )
 
     def _remove(self) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from attestation_data import NPI_A, TIN
+from attestation_data import NPI_A, TIN, make_workspace
 
 from desktop_app import attestation as att
 from desktop_app.eligibility import LowVolumeFigures
@@ -100,3 +101,101 @@ def test_year_without_program_data_locks_entry(ws: Workspace) -> None:
     assert not allowed and "2027" in why
     with pytest.raises(att.EntryLocked, match="2027"):
         att.set_ia_activity(ws, e, "IA_BE_4", True, dt.date(2027, 1, 1), dt.date(2027, 4, 30))
+
+
+def test_agreement_cant_be_rewritten_with_insert_or_replace(tmp_path: Path) -> None:
+    """Another program opening the workspace file can't replace who agreed, when and
+    to what statement (REPLACE deletes without firing the DELETE trigger)."""
+    path = tmp_path / "small.mipsdesk"
+    ws = make_workspace(path, size=4)
+    group = EntityKey(2025, TIN)
+    consent = att.record_pi_consent(ws, group, agreed=True)
+    ws.close()
+    conn = sqlite3.connect(path)
+    try:
+        for sql in (
+            "INSERT OR REPLACE INTO attestation_pi_consent "
+            "(year, tin, npi, agreed_at, user, statement, reason) "
+            "VALUES (2025, ?, '', '2020-01-01T00:00:00+00:00', 'mallory', 'I did not agree', 'x')",
+            "REPLACE INTO attestation_pi_consent (year, tin, npi, agreed_at, user, statement, "
+            "reason) VALUES (2025, ?, NULL, '2020-01-01', 'mallory', 'no', 'x')",
+            "INSERT OR REPLACE INTO attestation_pi_consent SELECT * FROM attestation_pi_consent",
+        ):
+            params = [TIN] if "?" in sql else []
+            with pytest.raises(sqlite3.IntegrityError, match="is final"):
+                conn.execute(sql, params)
+            conn.commit()
+    finally:
+        conn.close()
+    ws = Workspace.open(path, user="jane")
+    try:
+        kept = att.pi_consent(ws, group)
+        assert kept == consent
+        assert kept is not None and kept.user == "jane"
+        assert kept.statement == att.CONSENT_CHECKBOX
+    finally:
+        ws.close()
+
+
+def test_evidence_record_cant_be_changed_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "maple.mipsdesk"
+    ws = make_workspace(path)
+    group = EntityKey(2025, TIN)
+    e = att.add_evidence_bytes(ws, group, "pi", "PI_PPHI_1", "sra.pdf", b"%PDF-1.4 risk analysis")
+    ws.close()
+    conn = sqlite3.connect(path)
+    try:
+        for sql in (
+            "UPDATE attestation_evidence SET added_by = 'mallory'",
+            "INSERT OR REPLACE INTO attestation_evidence SELECT id, year, tin, npi, category, "
+            "'PI_PPHI_1', 'other.pdf', 3, 'abc', added_at, 'mallory', X'414243' "
+            "FROM attestation_evidence",
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match="evidence record can't be changed"):
+                conn.execute(sql)
+            conn.commit()
+    finally:
+        conn.close()
+    ws = Workspace.open(path, user="jane")
+    try:
+        assert att.list_evidence(ws, group) == [e]
+        att.remove_evidence(ws, e)  # detaching (audited) still works
+        assert att.list_evidence(ws, group) == []
+    finally:
+        ws.close()
+
+
+def test_workspace_from_before_the_fix_gets_the_protection_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "older.mipsdesk"
+    ws = make_workspace(path, size=4)
+    group = EntityKey(2025, TIN)
+    consent = att.record_pi_consent(ws, group, agreed=True)
+    ws.close()
+    conn = sqlite3.connect(path)  # as a workspace written by the previous version
+    for name in (
+        "attestation_pi_consent_no_insert_over",
+        "attestation_evidence_no_update",
+        "attestation_evidence_no_insert_over",
+    ):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute(
+        "DELETE FROM _sqlite_migrations WHERE migration_set = 'mipsdesk.attestation' "
+        "AND name = 'm002_final_rows_no_replace'"
+    )
+    conn.commit()
+    conn.close()
+    Workspace.open(path, user="jane").close()  # brings the file up to date
+    conn = sqlite3.connect(path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="is final"):
+            conn.execute(
+                "INSERT OR REPLACE INTO attestation_pi_consent SELECT year, tin, npi, "
+                "'2020-01-01', 'mallory', statement, reason FROM attestation_pi_consent"
+            )
+    finally:
+        conn.close()
+    ws = Workspace.open(path, user="jane")
+    try:
+        assert att.pi_consent(ws, group) == consent
+    finally:
+        ws.close()

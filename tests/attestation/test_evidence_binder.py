@@ -7,18 +7,32 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from attestation_data import NPI_A, TIN
 
 from desktop_app import attestation as att
+from desktop_app import paths
 from desktop_app.attestation import evidence as ev_module
+from desktop_app.attestation import pdf as pdf_module
 from desktop_app.catalog import Catalog
 from desktop_app.reporting import EntityKey
 from desktop_app.store import Workspace
 
 SRA = b"%PDF-1.4 security risk analysis 2025\n" * 10
+
+
+def damage(ws: Workspace, evidence_id: int, content: bytes) -> None:
+    """Change a kept file's bytes as damage from outside the app would (a disk fault or
+    another program that first drops the trigger refusing changes)."""
+    ws.db.execute("DROP TRIGGER IF EXISTS attestation_evidence_no_update")
+    ws.db.execute(
+        "UPDATE attestation_evidence SET content = ? WHERE id = ?", [content, evidence_id]
+    )
 
 
 def test_attach_list_read(ws: Workspace, group: EntityKey, tmp_path: Path) -> None:
@@ -37,9 +51,11 @@ def test_attach_list_read(ws: Workspace, group: EntityKey, tmp_path: Path) -> No
     assert audit.after["sha256"] == e.sha256
 
 
-def test_damaged_copy_is_detected(ws: Workspace, group: EntityKey) -> None:
-    e = att.add_evidence_bytes(ws, group, "ia", "IA_AHE_1", "plan.docx", b"original")
-    ws.db.execute("UPDATE attestation_evidence SET content = ? WHERE id = ?", [b"changed", e.id])
+def test_damaged_copy_is_detected(ws: Workspace, group: EntityKey, catalog: Catalog) -> None:
+    e = att.add_evidence_bytes(
+        ws, group, "ia", "IA_AHE_1", "plan.docx", b"original", catalog=catalog
+    )
+    damage(ws, e.id, b"changed")
     with pytest.raises(att.EvidenceError, match="does not match its recorded SHA-256"):
         att.evidence_content(ws, e)
 
@@ -108,7 +124,7 @@ def test_audit_binder_zip(
 
 def test_binder_failure_leaves_nothing(ws: Workspace, group: EntityKey, tmp_path: Path) -> None:
     e = att.add_evidence_bytes(ws, group, "pi", "PI_PPHI_1", "sra.pdf", SRA)
-    ws.db.execute("UPDATE attestation_evidence SET content = ? WHERE id = ?", [b"x", e.id])
+    damage(ws, e.id, b"x")
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(att.EvidenceError, match="SHA-256"):
@@ -116,6 +132,102 @@ def test_binder_failure_leaves_nothing(ws: Workspace, group: EntityKey, tmp_path
     assert list(out.iterdir()) == []
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    ws.db.execute("UPDATE attestation_evidence SET content = ? WHERE id = ?", [SRA, e.id])
+    damage(ws, e.id, SRA)
     with pytest.raises(att.EvidenceError, match="Can't write the audit binder"):
         att.export_audit_binder(ws, group, blocker / "binder.zip")
+
+
+def test_evidence_for_a_measure_the_year_does_not_have_is_refused(
+    ws: Workspace, group: EntityKey, tmp_path: Path, catalog: Catalog
+) -> None:
+    f = tmp_path / "sra.pdf"
+    f.write_bytes(SRA)
+    with pytest.raises(
+        att.EvidenceError, match="PI_NOPE is not a 2025 Promoting Interoperability measure"
+    ):
+        att.add_evidence(ws, group, "pi", "PI_NOPE", f)
+    with pytest.raises(att.EvidenceError, match="IA_NOPE is not a 2025 improvement activity"):
+        att.add_evidence(ws, group, "ia", "IA_NOPE", f, catalog=catalog)
+    with pytest.raises(att.EvidenceError, match="PI_PPHI_1 is not a 2025 improvement activity"):
+        att.add_evidence_bytes(ws, group, "ia", "PI_PPHI_1", "x.pdf", SRA, catalog=catalog)
+    with pytest.raises(att.EvidenceError, match="not 'quality'"):
+        att.add_evidence(ws, group, "quality", "001", f)
+    assert att.list_evidence(ws, group) == []
+    assert not any(a.table_name == "attestation_evidence" for a in ws.audit_log(20))
+    # the year's measures, exclusions and activities are accepted
+    att.add_evidence(ws, group, "pi", "PI_PPHI_1", f)
+    att.add_evidence(ws, group, "pi", "PI_PHCDRR_1_EX_1", f)
+    att.add_evidence(ws, group, "ia", "IA_EPA_4", f, catalog=catalog)
+    assert len(att.list_evidence(ws, group)) == 3
+
+
+def test_activity_evidence_without_a_catalog(
+    ws: Workspace, group: EntityKey, catalog_file: Path
+) -> None:
+    with pytest.raises(att.EvidenceError, match="measures catalog is not built"):
+        att.add_evidence_bytes(ws, group, "ia", "IA_EPA_4", "plan.pdf", SRA)
+    # an activity recorded for the entity, and the medical home, need no catalog
+    att.set_ia_activity(ws, group, "IA_EPA_4", True, dt.date(2025, 1, 1), dt.date(2025, 4, 1))
+    att.add_evidence_bytes(ws, group, "ia", "IA_EPA_4", "plan.pdf", SRA)
+    att.add_evidence_bytes(ws, group, "ia", "IA_PCMH", "pcmh.pdf", SRA)
+    # the user's built catalog is used when none is given
+    paths.catalog_path().parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(catalog_file, paths.catalog_path())
+    with pytest.raises(att.EvidenceError, match="IA_NOPE is not a 2025 improvement activity"):
+        att.add_evidence_bytes(ws, group, "ia", "IA_NOPE", "plan.pdf", SRA)
+    att.add_evidence_bytes(ws, group, "ia", "IA_BE_4", "plan.pdf", SRA)
+
+
+def _pdf_lines(pdf: bytes) -> list[tuple[str, int, str]]:
+    """(font, size, text) of every line the PDF draws (its streams are not compressed)."""
+    out = []
+    for m in re.finditer(rb"BT /(F\d) (\d+) Tf [\d.]+ [\d.]+ Td \(((?:\\.|[^\\)])*)\) Tj ET", pdf):
+        text = re.sub(rb"\\(.)", rb"\1", m.group(3)).decode("latin-1")
+        out.append((m.group(1).decode(), int(m.group(2)), text))
+    return out
+
+
+def test_binder_summary_names_the_clinician_in_full_and_statuses_in_words(
+    small_ws: Workspace, catalog: Catalog
+) -> None:
+    clinician = EntityKey(2025, TIN, NPI_A)
+    att.set_ia_activity(small_ws, clinician, "IA_PCMH", True)
+    pdf = att.summary_pdf(small_ws, clinician, catalog)
+    lines = _pdf_lines(pdf)
+    texts = [t for _, _, t in lines]
+    assert texts[0] == "MIPS 2025 audit binder"
+    assert f"Maple Family Medicine, TIN {TIN}: Ada Quinn, NPI {NPI_A}" in texts
+    assert "Special statuses: small practice." in texts
+    assert not any("small_practice" in t for t in texts)
+    joined = " ".join(t.strip() for t in texts)
+    assert "accreditation: attested (no performance period of its own)" in joined
+    assert "Category performance period: none of the completed activities" in joined
+    # every line fits between the margins (Helvetica widths), footers included
+    for font, size, text in lines:
+        width = pdf_module.text_width(text, size, bold=font == "F2")
+        assert width <= pdf_module.TEXT_W, text
+
+
+def test_long_lines_wrap_instead_of_running_off_the_page() -> None:
+    doc = pdf_module.PdfDocument("MIPS 2025 audit binder - " + "Very Long Practice Name " * 6)
+    doc.paragraph("TIN 123456789, NPI 1234567893 " * 8, bold=True)
+    doc.paragraph("SHA-256 " + "0123456789abcdef" * 4, size=8, indent=4)
+    lines = _pdf_lines(doc.to_bytes())
+    assert len(lines) > 6
+    for font, size, text in lines:
+        assert pdf_module.text_width(text, size, bold=font == "F2") <= pdf_module.TEXT_W
+    words = " ".join(t for _, size, t in lines if size != 8).split()
+    assert words.count("1234567893") == 8  # nothing lost at the breaks
+    assert "".join(t.strip() for _, size, t in lines if size == 8 and "page" not in t).endswith(
+        "0123456789abcdef" * 4
+    )
+
+
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
+def test_evidence_is_accepted_for_every_measure_the_pi_page_shows(ws: Workspace, year: int) -> None:
+    entity = EntityKey(year, TIN)
+    shown = [m.measure_id for o in att.pi_layout(year, None) for m in o.measures]
+    assert "PI_PPHI_1" in shown
+    for mid in shown:
+        att.add_evidence_bytes(ws, entity, "pi", mid, "proof.pdf", SRA)
+    assert {e.measure_id for e in att.list_evidence(ws, entity)} == set(shown)

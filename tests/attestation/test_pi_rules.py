@@ -224,3 +224,33 @@ def test_edits_are_audited(ws: Workspace, group: EntityKey) -> None:
     att.set_cehrt_id(ws, group, "0015C1234567890")
     tables = [a.table_name for a in ws.audit_log(5)]
     assert "measurement_values" in tables and "measurement_sets" in tables
+
+
+def test_engagement_level_on_an_excluded_measure_is_refused(
+    ws: Workspace, group: EntityKey
+) -> None:
+    att.set_pi_exclusion(ws, group, "PI_PHCDRR_1", "PI_PHCDRR_1_EX_1")
+    with pytest.raises(
+        att.AttestationError,
+        match=r"exclusion PI_PHCDRR_1_EX_1 is claimed for PI_PHCDRR_1, so it can't also have "
+        r"the active engagement level PI_PHCDRR_1_PRE.*Remove the exclusion first",
+    ):
+        att.set_pi_engagement(ws, group, "PI_PHCDRR_1", "PI_PHCDRR_1_PRE")
+    att.set_pi_engagement(ws, group, "PI_PHCDRR_1", None)  # choosing no level is fine
+    built = att.build_pi_ia_submission(ws, group).sets("pi")[0]
+    ids = {m.measure_id for m in built.measurements}
+    assert "PI_PHCDRR_1_EX_1" in ids
+    assert not ids & {"PI_PHCDRR_1_PRE", "PI_PHCDRR_1_PROD", "PI_PHCDRR_1"}
+    # once the exclusion is removed, the level can be chosen
+    att.set_pi_exclusion(ws, group, "PI_PHCDRR_1", None)
+    att.set_pi_engagement(ws, group, "PI_PHCDRR_1", "PI_PHCDRR_1_PRE")
+    assert att.pi_entry(ws, group).values.get("PI_PHCDRR_1_PRE") is True
+
+
+def test_imported_engagement_on_an_excluded_measure_is_reported(
+    ws: Workspace, group: EntityKey
+) -> None:
+    save_value(ws, group, "pi", "PI_PHCDRR_1_EX_1", True)
+    save_value(ws, group, "pi", "PI_PHCDRR_1_PROD", True)
+    issues = att.pi_issues(att.pi_entry(ws, group), 2025)
+    assert any(i.measure_id == "PI_PHCDRR_1" and "PI_PHCDRR_1_PROD" in i.message for i in issues)

@@ -188,6 +188,10 @@ class IaPage(AttestationPage):
         d.addWidget(self.d_period)
         self.d_error = error_label("activityError")
         d.addWidget(self.d_error)
+        self.d_warning = wrapped("", name="activityWarning")
+        self.d_warning.setStyleSheet("color: #7a4100;")
+        self.d_warning.setVisible(False)
+        d.addWidget(self.d_warning)
         ev = QHBoxLayout()
         self.evidence_button = QPushButton("Evidence")
         self.evidence_button.setObjectName("activityEvidence")
@@ -256,7 +260,9 @@ class IaPage(AttestationPage):
         year = self.ctx.year
         if on:
             start, end = date_of(self.start_edit), date_of(self.end_edit)
-            if start is None or end is None:
+            if not a.has_own_period:  # e.g. the medical home attestation: no dates at all
+                start, end = None, None
+            elif start is None or end is None:
                 start, end = att.default_dates(a.measure_id, year)
             self.edit(
                 f"{a.measure_id}: completed",
@@ -435,19 +441,30 @@ class IaPage(AttestationPage):
             set_date(self.start_edit, done.start if done else None)
             set_date(self.end_edit, done.end if done else None)
             show_error(self.start_edit, self.d_error, "")
-        self.dates_box.setVisible(a.min_days is not None)
-        if a.min_days is None:
-            self.d_period.setText("This activity has no performance period of its own.")
+        own = a.has_own_period
+        self.dates_box.setVisible(own)
+        if not own:
+            self.d_period.setText(
+                "This activity has no performance period of its own: it keeps no dates and "
+                "does not change the category's performance period."
+            )
         else:
             self.d_period.setText(
-                f"At least {a.min_days} continuous days in {year}"
-                + (f" ({a.period_note})" if a.period_note else "")
+                f"At least {a.period.needed_text} in {year}"
+                + (f" ({a.period_note.rstrip('.')})" if a.period_note else "")
                 + ". Checking Completed fills in the first possible dates: change them to when "
                 "you performed the activity."
             )
+        warning = (
+            att.activity_dates_warning(a.measure_id, done.start, done.end, year)
+            if done is not None and not self._pending_dates
+            else None
+        )
+        self.d_warning.setText(warning or "")
+        self.d_warning.setVisible(bool(warning))
         self.completed.setEnabled(self._enabled)
         for w in (self.start_edit, self.end_edit):
-            w.setEnabled(self._enabled and done is not None and a.min_days is not None)
+            w.setEnabled(self._enabled and done is not None and own)
         count = 0
         if self.ws() is not None and self.picker.entity() is not None:
             count = len(att.list_evidence(self.ws(), self.entity(), "ia", a.measure_id))
@@ -506,11 +523,17 @@ class IaPage(AttestationPage):
             else:
                 self.progress_label.setText(f"{n} activit{'y' if n == 1 else 'ies'} completed")
         start, end = att.ia_period(self.done)
-        self.period_label.setText(
-            f"Performance period (from the activities): {start:%m/%d/%Y} – {end:%m/%d/%Y}"
-            if start and end
-            else "Performance period: set when you mark an activity completed."
-        )
+        if start and end:
+            period = f"Performance period (from the activities): {start:%m/%d/%Y} – {end:%m/%d/%Y}"
+        elif self.done:
+            period = (
+                "Performance period: none of the completed activities has dates of its own, so "
+                f"the exported file gives the category the whole year, 01/01/{year} – "
+                f"12/31/{year}."
+            )
+        else:
+            period = "Performance period: set when you mark an activity completed."
+        self.period_label.setText(period)
         catalog = self.ctx.catalog
         if catalog is not None:
             try:

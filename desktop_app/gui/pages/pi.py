@@ -303,7 +303,9 @@ class EvidenceDialog(QDialog):
         if ws is None:
             return False
         try:
-            evidence = att.add_evidence(ws, self.entity, self.category, self.measure_id, path)
+            evidence = att.add_evidence(
+                ws, self.entity, self.category, self.measure_id, path, catalog=self.ctx.catalog
+            )
             content = att.evidence_content(ws, evidence)
         except att.AttestationError as exc:
             show_error(self.list, self.message, str(exc))

@@ -1,1 +1,0 @@
-"""Year data of the attestation package (IA activity periods)."""
