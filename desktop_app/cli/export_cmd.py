@@ -7,8 +7,20 @@
 The pre-export check runs first: errors are printed on stderr and nothing is written
 (exit 1); warnings are printed and the export goes ahead. Files are written
 atomically; with --all every file and a manifest (SHA-256 of each file) are written
-together or not at all. Exit codes: 0 exported, 1 blocked by the check or not
-exportable, 2 a problem with the command (missing workspace, bad option).
+together or not at all.
+
+QRDA III: every measure the file leaves out is printed on stderr ("left out ...").
+A measure left out by design (a MIPS CQM, an eCQM whose ids CMS hasn't published)
+doesn't stop the export (exit 0: submit it as QPP JSON); a measure left out because
+its data must be fixed (eCQM counts that don't add up, a value of the wrong kind) is a
+check error: nothing is written and the exit code is 1, so a script never takes a file
+missing a measure for a success.
+
+The output file's folder must exist (-o /missing/dir/x.json is refused); with --all
+the named folder itself is created if its parent exists.
+
+Exit codes: 0 exported, 1 blocked by the check or not exportable (or stored data that
+can't be read), 2 a problem with the command (missing workspace, bad option).
 """
 
 from __future__ import annotations
@@ -32,7 +44,9 @@ def register(subparsers: Any) -> None:
         "inaccuracies, then write it as QPP JSON or QRDA III. QRDA III carries eCQMs, "
         "improvement activities and Promoting Interoperability only; the measures it "
         "leaves out (MIPS CQMs) are listed: submit those as QPP JSON. Exit code 0 when "
-        "exported, 1 when the check found errors (nothing written), 2 for command problems.",
+        "exported (measures a QRDA III file leaves out by design are listed on stderr), 1 "
+        "when the check found errors, including a measure QRDA III would leave out because "
+        "its data must be fixed (nothing written), 2 for command problems.",
     )
     add_workspace_option(parser)
     who = parser.add_mutually_exclusive_group(required=True)
@@ -81,6 +95,18 @@ def _print_warnings(warnings: list[str], who: str) -> None:
         print(f"warning: {who}: {w}", file=sys.stderr)
 
 
+def _print_left_out(rendered: Any) -> None:
+    """Measures a QRDA III file leaves out (by design: the export went ahead)."""
+    from desktop_app.exporting import entity_text
+
+    for m in rendered.left_out:
+        print(
+            f"left out: {entity_text(rendered.entity)}: {m.category} {m.measure_id}: "
+            f"{m.reason}" + ("" if "QPP JSON" in m.reason else " (submit it as QPP JSON)"),
+            file=sys.stderr,
+        )
+
+
 def _export(args: argparse.Namespace) -> int:
     from desktop_app.cli.workspace_cmd import open_workspace
     from desktop_app.exporting import (
@@ -93,6 +119,7 @@ def _export(args: argparse.Namespace) -> int:
         export_entity,
         parse_entity,
     )
+    from desktop_app.store import WorkspaceError
 
     if args.year < 2017 or args.year > 2100:
         raise CliError(f"--year {args.year} is not a MIPS performance year")
@@ -104,6 +131,12 @@ def _export(args: argparse.Namespace) -> int:
             raise CliError(f"--entity: {exc}") from exc
     if args.all and args.output.exists() and not args.output.is_dir():
         raise CliError(f"--all writes one file per entity: {args.output} must be a folder")
+    if not args.output.is_dir() and not args.output.parent.is_dir():
+        raise CliError(
+            f"-o {args.output}: the folder {args.output.parent} does not exist. Create it "
+            "first, or choose an existing folder (MIPS Desk doesn't create folders you may "
+            "have mistyped)."
+        )
     ws = open_workspace(args)
     catalog = _catalog()
     try:
@@ -111,18 +144,20 @@ def _export(args: argparse.Namespace) -> int:
             result = export_entity(ws, entity, args.format, catalog, args.output)
             rendered = result.rendered
             _print_warnings(rendered.warnings, entity_text(entity))
+            _print_left_out(rendered)
             data: dict[str, Any] = {"written": [str(result.path)], **rendered.manifest_entry()}
             if args.json:
                 print_json(data)
             else:
                 print(f"Wrote {FORMAT_LABELS[args.format]} file {result.path}")
                 print(f"  SHA-256 {rendered.sha256}")
-                for m in rendered.left_out:
-                    print(f"  left out {m.category} {m.measure_id}: {m.reason}")
             return 0
         batch = export_all(ws, args.year, args.format, catalog, args.output)
         for f in batch.files:
             _print_warnings(f.rendered.warnings, entity_text(f.rendered.entity))
+            _print_left_out(f.rendered)
+        for e, r in batch.skipped:
+            print(f"skipped: {e}: {r}", file=sys.stderr)
         if args.json:
             print_json(
                 {
@@ -139,10 +174,6 @@ def _export(args: argparse.Namespace) -> int:
             )
             for f in batch.files:
                 print(f"  {f.path.name}  sha256 {f.rendered.sha256}")
-                for m in f.rendered.left_out:
-                    print(f"    left out {m.category} {m.measure_id}: {m.reason}")
-            for e, r in batch.skipped:
-                print(f"  skipped {e}: {r}")
             print(f"Manifest: {batch.manifest_path}")
         return 0
     except ExportBlocked as exc:
@@ -158,6 +189,12 @@ def _export(args: argparse.Namespace) -> int:
         return 1
     except ExportError as exc:
         print(f"mipsdesk: {exc}", file=sys.stderr)
+        return 1
+    except WorkspaceError as exc:
+        print(
+            f"mipsdesk: the workspace's stored data can't be read, so nothing was exported: {exc}",
+            file=sys.stderr,
+        )
         return 1
     finally:
         if catalog is not None:

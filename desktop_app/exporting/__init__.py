@@ -4,6 +4,7 @@ Public API::
 
     from desktop_app.exporting import (
         check_entity, CheckReport, ExportProblem,          # the pre-export check
+        check_qrda3, add_left_out_problems, left_out_by_design,  # what QRDA III leaves out
         render_entity, export_entity, export_all,          # files
         ExportError, ExportBlocked, NotWritable, RenderedFile, ExportResult, BatchResult,
         export_choices, EntityChoice, parse_entity,        # which entities
@@ -27,6 +28,7 @@ from desktop_app.exporting.entities import (
 from desktop_app.exporting.export import (
     FORMAT_LABELS,
     FORMATS,
+    LEFT_OUT_CODES,
     BatchResult,
     ExportBlocked,
     ExportError,
@@ -35,9 +37,12 @@ from desktop_app.exporting.export import (
     LeftOutMeasure,
     NotWritable,
     RenderedFile,
+    add_left_out_problems,
+    check_qrda3,
     export_all,
     export_entity,
     file_name,
+    left_out_by_design,
     manifest_name,
     prepare_submission,
     render_entity,
@@ -57,6 +62,7 @@ from desktop_app.exporting.summary import (
 __all__ = [
     "FORMATS",
     "FORMAT_LABELS",
+    "LEFT_OUT_CODES",
     "STATEMENT",
     "STEP_TITLES",
     "AttestationSummary",
@@ -72,13 +78,16 @@ __all__ = [
     "LeftOutMeasure",
     "NotWritable",
     "RenderedFile",
+    "add_left_out_problems",
     "build_summary",
     "check_entity",
+    "check_qrda3",
     "entity_text",
     "export_all",
     "export_choices",
     "export_entity",
     "file_name",
+    "left_out_by_design",
     "manifest_name",
     "parse_entity",
     "prepare_submission",

@@ -8,6 +8,11 @@ written, plus the program rules CMS's submission validation applies (measures of
 year and their collection types, a measure with its own exclusion, required PI
 parts, one PI source, an election for opt-in eligible clinicians and groups).
 
+Promoting Interoperability is checked with the PI scorer's own evaluation, so every
+reason the score preview would give PI a 0 is a problem here too. With
+``fmt="qrda3"`` the QRDA III writer runs on the data and every measure it would leave
+out is listed (:func:`desktop_app.exporting.export.add_left_out_problems`).
+
 Each :class:`ExportProblem` has a severity (an ``error`` blocks the export, a
 ``warning`` doesn't), a plain message, and the journey step that fixes it
 (``practice``, ``eligibility``, ``election``, ``quality``, ``pi``, ``ia``).
@@ -31,7 +36,7 @@ from desktop_app.reporting import VALUES_TABLE, EntityKey, build_submission, ens
 
 if TYPE_CHECKING:
     from desktop_app.catalog import Catalog
-    from desktop_app.rules.model import ProgramRules
+    from desktop_app.rules.model import PiMeasureRule, ProgramRules
     from desktop_app.store import Workspace
 
 Severity = Literal["error", "warning"]
@@ -498,65 +503,204 @@ def _check_pi_sources(sets: list[MeasurementSet], report: CheckReport) -> None:
         )
 
 
-def _check_pi(sub: Submission, rules: ProgramRules, report: CheckReport) -> None:
-    from desktop_app.scoring.pi import check_cehrt_id, check_period, merge_pi_sets
+_ZERO = "the Promoting Interoperability score will be 0"
+_NO_HINT = (
+    " CMS accepts a file with this answer, but {zero}, and sending PI data cancels any PI "
+    "reweighting (an approved hardship exception or a special status). It is a warning, not "
+    "an error, because {answer} can be the true answer: if it was a mistake, correct it; "
+    "{exclusion}if it is right and PI would otherwise be reweighted, leave the Promoting "
+    "Interoperability data out of the submission."
+)
+
+
+def _no_hint(rules: list[PiMeasureRule]) -> str:
+    counts = bool(rules) and all(r.kind == "proportion" for r in rules)
+    return _NO_HINT.format(
+        zero=_ZERO,
+        answer="a numerator of 0" if counts else "No",
+        exclusion="if an exclusion applies, claim it; " if any(r.exclusions for r in rules) else "",
+    )
+
+
+def _pi_problem_kind(rule: PiMeasureRule, values: dict[str, object]) -> str:
+    """Why the scorer counts ``rule`` as a problem, in terms of what the user must do:
+    ``missing`` (not reported), ``engagement`` (Yes without an active engagement option),
+    ``negative`` (answered No, or a numerator of 0: a true answer CMS accepts) or
+    ``invalid`` (a value of the wrong kind)."""
+    value = values.get(rule.measure_id)
+    if value is None:
+        return "missing"
+    if rule.kind == "proportion":
+        if isinstance(value, Proportion):
+            return "negative"
+        return "invalid"
+    if value is False:
+        return "negative"
+    if value is True and rule.active_engagement:
+        return "engagement"
+    return "invalid"
+
+
+def _pi_hint(kind: str, rules: list[PiMeasureRule], *, several: bool = False) -> str:
+    """What to do about a PI problem of ``kind`` on ``rules`` (``several``: the rules of
+    an objective that can be met in several ways)."""
+    if kind == "negative":
+        return _no_hint(rules)
+    if kind == "engagement":
+        options = sorted({a for r in rules for a in r.active_engagement})
+        return (
+            " Choose the active engagement option on the Promoting Interoperability page ("
+            + " or ".join(options)
+            + ": pre-production and validation, or validated data production); CMS gives "
+            f"no credit without it, so {_ZERO}."
+        )
+    if kind == "missing":
+        exclusions = sorted({e for r in rules for e in r.exclusions})
+        if several:
+            return (
+                " Complete one of its options (or claim the exclusions that apply); a "
+                f"required objective left incomplete means {_ZERO}."
+            )
+        return (
+            " Report it"
+            + (f" or claim its exclusion ({', '.join(exclusions)})" if exclusions else "")
+            + f"; a required measure left out means {_ZERO}."
+        )
+    return f" Enter it again on the Promoting Interoperability page; otherwise {_ZERO}."
+
+
+_PI_CODES = {
+    "missing": "PI_REQUIRED_MISSING",
+    "engagement": "PI_ACTIVE_ENGAGEMENT_MISSING",
+    "negative": "PI_REQUIRED_NO",
+    "invalid": "PI_VALUE_INVALID",
+}
+
+
+def _check_pi_objectives(
+    values: dict[str, object], rules: ProgramRules, report: CheckReport
+) -> list[str]:
+    """Each required objective the scorer finds incomplete (its own evaluation, so the
+    check and the score preview agree): an error when the data is incomplete (a measure
+    missing, Yes without active engagement, a value of the wrong kind), a warning when
+    every part is answered but an answer is No (CMS accepts it; PI scores 0). Returns the
+    scorer's reasons reported here."""
+    from desktop_app.scoring import pi as scoring_pi
+
+    covered: list[str] = []
+    for objective in rules.pi.objectives.value:
+        if not objective.required:
+            continue
+        ev = scoring_pi._evaluate(objective, values)
+        if ev.complete:
+            continue
+        covered.extend(ev.problems)
+        options = [
+            [r for r in option if scoring_pi._measure_status(r, values).state == "problem"]
+            for option in objective.options
+        ]
+        if len(objective.options) == 1:
+            for rule, reason in zip(options[0], ev.problems, strict=False):
+                kind = _pi_problem_kind(rule, values)
+                report.add(
+                    "warning" if kind == "negative" else "error",
+                    _PI_CODES[kind],
+                    reason + _pi_hint(kind, [rule]),
+                    "pi",
+                    rule.measure_id,
+                )
+            continue
+        # Several ways to meet the objective: only answered No if one way is fully answered.
+        kinds = [{_pi_problem_kind(r, values) for r in option} for option in options]
+        answered = next((k for k in kinds if k == {"negative"}), None)
+        kind = (
+            "negative"
+            if answered
+            else next(
+                (k for k in ("engagement", "invalid") if any(k in ks for ks in kinds)), "missing"
+            )
+        )
+        report.add(
+            "warning" if kind == "negative" else "error",
+            _PI_CODES[kind],
+            " ".join(ev.problems)
+            + _pi_hint(kind, [r for option in options for r in option], several=True),
+            "pi",
+        )
+    return covered
+
+
+def _check_pi(
+    sub: Submission, rules: ProgramRules, report: CheckReport, catalog: Catalog | None
+) -> None:
+    """Every reason the scorer gives PI a 0 becomes a problem, each pointing to the PI page.
+
+    The checks call the scorer (``desktop_app.scoring.pi``) rather than restating its
+    rules; any reason not covered by a specific problem below is still reported (as an
+    error) from the scorer's own list, so the check and the score preview can't disagree.
+    """
+    from desktop_app.scoring import MemoryLookup
+    from desktop_app.scoring.pi import check_cehrt_id, check_period, merge_pi_sets, score_pi
+    from desktop_app.scoring.result import EstimateLog
 
     sets = sub.sets("pi")
     if not sets:
         return
+    merged = merge_pi_sets(sets)
+    covered: list[str] = list(merged.conflicts)
     if len(sets) > 1:
         _check_pi_sources(sets, report)
-        # The rest is checked on the merged data, as CMS (and the scorer) reads it.
-        sets = [merge_pi_sets(sets).set]
-    for mset in sets:
-        problem = check_cehrt_id(mset.cehrt_id, rules)
-        if problem:
-            report.add("error", "PI_CEHRT_ID", problem, "pi")
-        problem = check_period(mset.performance_start, mset.performance_end, rules)
-        if problem:
-            report.add("error", "PI_PERIOD", problem, "pi")
-        values = {m.measure_id: m.value for m in mset.measurements}
-        for att in rules.pi.required_attestations.value:
-            v = values.get(att.measure_id)
-            if v is None:
-                report.add(
-                    "error",
-                    "PI_REQUIRED_MISSING",
-                    f"The required attestation {att.measure_id} ({att.label}) is missing.",
-                    "pi",
-                    att.measure_id,
-                )
-            elif v is not True:
-                report.add(
-                    "warning",
-                    "PI_REQUIRED_NO",
-                    f"The required attestation {att.measure_id} ({att.label}) is answered No: "
-                    "the Promoting Interoperability score will be 0.",
-                    "pi",
-                    att.measure_id,
-                )
-        for objective in rules.pi.objectives.value:
-            if not objective.required:
-                continue
-            complete = any(
-                all(
-                    rule.measure_id in values
-                    or any(values.get(ex) is True for ex in rule.exclusions)
-                    for rule in option
-                )
-                for option in objective.options
+    # The rest is checked on the merged data, as CMS (and the scorer) reads it.
+    mset = merged.set
+    problem = check_cehrt_id(mset.cehrt_id, rules)
+    if problem:
+        covered.append(problem)
+        report.add("error", "PI_CEHRT_ID", problem, "pi")
+    problem = check_period(mset.performance_start, mset.performance_end, rules)
+    if problem:
+        covered.append(problem)
+        report.add("error", "PI_PERIOD", problem, "pi")
+    values: dict[str, object] = {m.measure_id: m.value for m in mset.measurements}
+    flagged: list[str] = []
+    for att in rules.pi.required_attestations.value:
+        v = values.get(att.measure_id)
+        if v is None:
+            flagged.append(att.measure_id)
+            report.add(
+                "error",
+                "PI_REQUIRED_MISSING",
+                f"The required attestation {att.measure_id} ({att.label}) is missing: answer "
+                f"it on the Promoting Interoperability page; without it {_ZERO}.",
+                "pi",
+                att.measure_id,
             )
-            if not complete:
-                ways = " or ".join(
-                    " and ".join(rule.measure_id for rule in option) for option in objective.options
-                )
-                report.add(
-                    "error",
-                    "PI_REQUIRED_MISSING",
-                    f"{objective.label}: report {ways} (or claim an exclusion); a required "
-                    "objective left out makes the Promoting Interoperability score 0.",
-                    "pi",
-                )
+        elif v is not True:
+            flagged.append(att.measure_id)
+            kind = "negative" if v is False else "invalid"
+            report.add(
+                "warning" if kind == "negative" else "error",
+                _PI_CODES[kind],
+                f"The required attestation {att.measure_id} ({att.label}) is answered "
+                + ("No." if v is False else f"{_pi_value_text(v)}, not Yes or No.")
+                + _pi_hint(kind, []),
+                "pi",
+                att.measure_id,
+            )
+    covered += _check_pi_objectives(values, rules, report)
+    # The scorer's verdict: anything else that makes PI 0 is an error too.
+    lookup = catalog if catalog is not None else MemoryLookup([])
+    category, _rows = score_pi(sets, rules, lookup, EstimateLog())
+    for reason in category.reasons:
+        if reason in covered or any(
+            reason.startswith(f"Required attestation {mid} ") for mid in flagged
+        ):
+            continue
+        report.add(
+            "error",
+            "PI_SCORES_ZERO",
+            f"{reason} Fix it on the Promoting Interoperability page; otherwise {_ZERO}.",
+            "pi",
+        )
     cehrt_ids = {s.cehrt_id for s in sub.measurement_sets if s.cehrt_id}
     if len(cehrt_ids) > 1:
         report.add(
@@ -607,20 +751,68 @@ def check_entity(
     *,
     reporting_option: str | None = None,
     eligibility_cache: dict[int, Any] | None = None,
+    fmt: str | None = None,
+    batch: bool = False,
 ) -> CheckReport:
     """Run every pre-export check for ``entity`` (its year is ``entity.year``).
 
     ``catalog`` may be None (no measures data on this computer): the measures are then
     not checked against the year, and a warning says so. ``eligibility_cache`` (an empty
     dict shared by the calls of one batch) saves re-evaluating the practice's
-    eligibility for every entity.
+    eligibility for every entity. ``fmt="qrda3"`` also runs the QRDA III writer and lists
+    every measure it would leave out (an error when the data must be fixed, a warning
+    when QRDA III can't carry it by design); ``batch`` (checking every entity for one
+    export) makes "nothing can be written as QRDA III" a warning, as such an entity is
+    then skipped. Stored data this version can't read is reported as an error, not
+    raised.
     """
+    from desktop_app.store import WorkspaceError
+
     report = CheckReport(entity=entity)
+    try:
+        _run_checks(ws, entity, catalog, report, reporting_option, eligibility_cache)
+        if fmt == "qrda3" and report.submission is not None:
+            _check_qrda3(ws, entity, catalog, report, batch)
+    except WorkspaceError as exc:
+        report.add(
+            "error",
+            "STORED_DATA_UNREADABLE",
+            f"The stored data of {_who(entity)} can't be read: {exc}",
+            "practice",
+        )
+    return report
+
+
+def _check_qrda3(
+    ws: Workspace, entity: EntityKey, catalog: Catalog | None, report: CheckReport, batch: bool
+) -> None:
+    from desktop_app.exporting.export import check_qrda3
+
+    if catalog is None:
+        report.add(
+            "error",
+            "QRDA_NEEDS_CATALOG",
+            "QRDA III export needs the measures catalog (to identify each eCQM): update the "
+            "measures data (Help > Update measures data), or export QPP JSON.",
+            "quality",
+        )
+    elif entity.year in catalog.years():
+        check_qrda3(ws, entity, catalog, report, batch=batch)
+
+
+def _run_checks(
+    ws: Workspace,
+    entity: EntityKey,
+    catalog: Catalog | None,
+    report: CheckReport,
+    reporting_option: str | None,
+    eligibility_cache: dict[int, Any] | None,
+) -> None:
     _check_identifiers(ws, entity, report)
     _check_election(ws, entity, report, {} if eligibility_cache is None else eligibility_cache)
     _check_raw_values(ws, entity, report)
     if any(p.code == "NUMERATOR_ABOVE_DENOMINATOR" for p in report.problems):
-        return report
+        return
     try:
         sub = build_submission(ws, entity)
     except ValueError as exc:
@@ -630,7 +822,7 @@ def check_entity(
             f"The stored data of {_who(entity)} can't be read as a submission: {exc}",
             "quality",
         )
-        return report
+        return
     report.submission = sub
     if not sub.measurement_sets:
         report.add(
@@ -640,7 +832,7 @@ def check_entity(
             f"for {_who(entity)} in {entity.year}: nothing to export.",
             "quality",
         )
-        return report
+        return
     if reporting_option is None:
         reporting_option = next(
             (
@@ -670,10 +862,9 @@ def check_entity(
     else:
         _check_measures(sub, catalog, rules, report, reporting_option)
     if rules is not None:
-        _check_pi(sub, rules, report)
+        _check_pi(sub, rules, report, catalog)
         _check_ecqm_cehrt(sub, rules, report)
     _check_proportions(sub, report)
-    return report
 
 
 def _rules(year: int, report: CheckReport) -> ProgramRules | None:

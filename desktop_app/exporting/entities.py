@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from desktop_app.models.identifiers import validate_npi, validate_tin
 from desktop_app.reporting import VALUES_TABLE, EntityKey, ensure_tables
+from desktop_app.store.errors import WorkspaceError
 
 if TYPE_CHECKING:
     from desktop_app.store import Workspace
@@ -57,17 +58,34 @@ def _entities_with_data(ws: Workspace, year: int) -> set[tuple[str, str | None]]
     return {(str(r[0]), str(r[1]) or None) for r in rows}
 
 
+def _clinician_names(ws: Workspace) -> list[tuple[str, str]]:
+    """(NPI, name) of the practice's clinicians, by name. A stored clinician this version
+    can't read is still listed (by its stored NPI and name), so that the pre-export check
+    of that clinician says what is wrong instead of the whole list failing."""
+    try:
+        return [(c.npi, c.full_name) for c in ws.clinicians()]
+    except WorkspaceError:
+        rows = ws.db.execute(
+            "SELECT npi, first_name, last_name FROM clinicians "
+            "ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE, npi"
+        ).fetchall()
+        return [
+            (str(r[0]), " ".join(str(x) for x in (r[1], r[2]) if x) or "Clinician") for r in rows
+        ]
+
+
 def export_choices(ws: Workspace, year: int) -> list[EntityChoice]:
     """The group and each clinician of the practice (plus any entity with stored data),
     group first, clinicians by name. ``has_data`` says whether there is anything to export."""
     practice = ws.practice()
     with_data = _entities_with_data(ws, year)
     options = {(e.tin, e.npi): e.reporting_option for e in ws.reporting_entities(year)}
-    names = {c.npi: c.full_name for c in ws.clinicians()}
+    clinicians = _clinician_names(ws)
+    names = dict(clinicians)
     keys: list[tuple[str, str | None]] = []
     if practice is not None:
         keys.append((practice.tin, None))
-        keys.extend((practice.tin, c.npi) for c in ws.clinicians())
+        keys.extend((practice.tin, npi) for npi, _name in clinicians)
     for extra in sorted(options, key=lambda k: (k[0], k[1] or "")) + sorted(
         with_data, key=lambda k: (k[0], k[1] or "")
     ):

@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app import __version__
-from desktop_app.exporting.check import CheckReport, check_entity, entity_text
+from desktop_app.exporting.check import CheckReport, StepKey, check_entity, entity_text
 from desktop_app.exporting.entities import export_choices
 from desktop_app.formats.qpp_json import Submission, dump_submission
 from desktop_app.reporting import EntityKey
+from desktop_app.store.errors import WorkspaceError
 from desktop_app.util import files as _files
 from desktop_app.util.files import WriteError
 
@@ -84,6 +85,87 @@ class LeftOutMeasure:
         return {"category": self.category, "measureId": self.measure_id, "reason": self.reason}
 
 
+LEFT_OUT_CODES = frozenset({"QRDA_LEFT_OUT", "QRDA_LEFT_OUT_DATA"})
+"""Check problem codes of measures a QRDA III file leaves out."""
+
+# Reasons of the QRDA writer for leaving a measure out that are by design (the format
+# or the ids CMS publishes can't carry it); any other reason is a data problem the user
+# fixes. Matched on the writer's wording (desktop_app/formats/qrda3/writer.py).
+_BY_DESIGN_REASONS = (
+    "MIPS CQM measures are submitted as QPP JSON",
+    "quality measures are not submitted in QRDA III",
+    "gives no version-specific eCQM id",
+    "is known but not its population criteria ids",
+    "but QPP JSON holds only their totals",
+    "the measure's population ids lack",
+)
+_LEFT_OUT_STEPS: dict[str, StepKey] = {"quality": "quality", "pi": "pi", "ia": "ia"}
+
+
+def left_out_by_design(measure: LeftOutMeasure) -> bool:
+    """True when QRDA III can't carry the measure by design (a MIPS CQM, an eCQM whose
+    ids CMS hasn't published); False when its data must be fixed (counts that don't add
+    up, a value of the wrong kind, a missing CEHRT ID, ...)."""
+    return any(text in measure.reason for text in _BY_DESIGN_REASONS)
+
+
+def add_left_out_problems(report: CheckReport, left_out: list[LeftOutMeasure]) -> None:
+    """One problem per measure the QRDA III file leaves out: a warning when that is by
+    design (submit the measure as QPP JSON), an error when its data must be fixed."""
+    for m in left_out:
+        step = _LEFT_OUT_STEPS.get(m.category, "quality")
+        if left_out_by_design(m):
+            report.add(
+                "warning",
+                "QRDA_LEFT_OUT",
+                f"{m.measure_id} is left out of the QRDA III file: {m.reason}."
+                + (
+                    ""
+                    if "QPP JSON" in m.reason
+                    else " Submit it as QPP JSON so that CMS receives it."
+                ),
+                step,
+                m.measure_id,
+            )
+        else:
+            report.add(
+                "error",
+                "QRDA_LEFT_OUT_DATA",
+                f"{m.measure_id} can't be written in the QRDA III file: {m.reason}. Correct "
+                "its data, then export again (or export QPP JSON).",
+                step,
+                m.measure_id,
+            )
+
+
+def check_qrda3(
+    ws: Workspace, entity: EntityKey, catalog: Catalog, report: CheckReport, *, batch: bool = False
+) -> list[LeftOutMeasure]:
+    """Run the QRDA III writer on the checked data and add to ``report`` every measure it
+    would leave out (see :func:`add_left_out_problems`); when nothing can be written, an
+    error (``batch``: a warning, as :func:`export_all` then skips the entity)."""
+    if report.submission is None:
+        return []
+    submission = prepare_submission(report.submission)
+    try:
+        _data, left_out = _render_entity_qrda3(ws, entity, submission, catalog)
+    except NotWritable as exc:
+        report.add(
+            "warning" if batch else "error",
+            "QRDA_NOTHING_WRITABLE",
+            f"No QRDA III file can be made for {entity_text(entity)}: {exc} "
+            + (
+                "It will be skipped; export it as QPP JSON."
+                if batch
+                else "Export it as QPP JSON instead."
+            ),
+            "quality",
+        )
+        return []
+    add_left_out_problems(report, left_out)
+    return left_out
+
+
 @dataclass
 class RenderedFile:
     """One entity's file content, ready to write."""
@@ -103,8 +185,24 @@ class RenderedFile:
         return hashlib.sha256(self.data).hexdigest()
 
     @property
+    def categories(self) -> list[str]:
+        """The categories the file carries: those with a measure that was written (a
+        category whose every measure was left out of a QRDA III file is not in it)."""
+        left = {(m.category, m.measure_id) for m in self.left_out}
+        return sorted(
+            {
+                s.category
+                for s in self.submission.measurement_sets
+                for m in s.measurements
+                if (s.category, m.measure_id) not in left
+            }
+        )
+
+    @property
     def warnings(self) -> list[str]:
-        out = [p.message for p in self.check.warnings]
+        """The check's and the validation's warnings (left-out measures are listed apart,
+        in :attr:`left_out`)."""
+        out = [p.message for p in self.check.warnings if p.code not in LEFT_OUT_CODES]
         if self.validation is not None:
             out += [p.message for p in self.validation.problems if p.severity != "error"]
         return out
@@ -117,7 +215,7 @@ class RenderedFile:
             "taxpayerIdentificationNumber": self.entity.tin,
             "nationalProviderIdentifier": self.entity.npi,
             "performanceYear": self.entity.year,
-            "categories": sorted({s.category for s in self.submission.measurement_sets}),
+            "categories": self.categories,
             "bytes": len(self.data),
             "sha256": self.sha256,
             "leftOut": [m.as_dict() for m in self.left_out],
@@ -289,6 +387,33 @@ def _entity_population_sets(
     return stored_population_sets(ws, entity, _ecqm_values(submission))
 
 
+def _render_entity_qrda3(
+    ws: Workspace,
+    entity: EntityKey,
+    submission: Submission,
+    catalog: Catalog,
+    *,
+    ecqm_ids: Mapping[str, EcqmIds] | None = None,
+    created: datetime | None = None,
+    document_seed: str | None = None,
+) -> tuple[bytes, list[LeftOutMeasure]]:
+    """The entity's QRDA III content with the workspace's eCQM ids, supplemental data and
+    population sets (``ecqm_ids`` None: the workspace's for the year)."""
+    if ecqm_ids is None:
+        ecqm_ids = workspace_ecqm_ids(ws, entity.year, None, catalog)
+    practice = ws.practice()
+    return render_qrda3(
+        submission,
+        catalog,
+        ecqm_ids=ecqm_ids,
+        supplemental=_entity_supplemental(ws, entity, submission),
+        population_sets=_entity_population_sets(ws, entity, submission),
+        created=created,
+        document_seed=document_seed,
+        organization_name=practice.name if practice is not None else None,
+    )
+
+
 def render_entity(
     ws: Workspace,
     entity: EntityKey,
@@ -306,12 +431,16 @@ def render_entity(
     ``ecqm_ids`` adds to (and overrides) the eCQM ids the workspace knows for the year
     (:func:`workspace_ecqm_ids`), which QRDA III writing and validation use.
 
-    Raises ExportBlocked when the check finds errors, ExportError when the file can't be
-    made (QRDA III with nothing it can carry) or fails validation."""
+    Raises ExportBlocked when the check finds errors (for QRDA III also: a measure the
+    writer leaves out because its data must be fixed, see :func:`add_left_out_problems`),
+    ExportError when the file can't be made (QRDA III with nothing it can carry) or
+    fails validation."""
     if fmt not in FORMATS:
         raise ExportError(f"Unknown format '{fmt}': use qpp-json or qrda3.")
     report = check_entity(ws, entity, catalog, eligibility_cache=eligibility_cache)
     if not report.ok or report.submission is None:
+        if fmt == "qrda3" and catalog is not None and entity.year in catalog.years():
+            check_qrda3(ws, entity, catalog, report)  # all the problems at once
         raise ExportBlocked([report])
     submission = prepare_submission(report.submission)
     name = file_name(entity, fmt)
@@ -325,17 +454,19 @@ def render_entity(
                 "QRDA III export needs the measures catalog (to identify each eCQM). "
                 "Update the measures data first, or export QPP JSON."
             )
-        practice = ws.practice()
-        data, left_out = render_qrda3(
+        data, left_out = _render_entity_qrda3(
+            ws,
+            entity,
             submission,
             catalog,
             ecqm_ids=ecqm_ids,
-            supplemental=_entity_supplemental(ws, entity, submission),
-            population_sets=_entity_population_sets(ws, entity, submission),
             created=created,
             document_seed=document_seed,
-            organization_name=practice.name if practice is not None else None,
         )
+        # Every measure left out is listed; one left out for a data problem blocks.
+        add_left_out_problems(report, left_out)
+        if not report.ok:
+            raise ExportBlocked([report])
     rendered = RenderedFile(entity, fmt, name, data, submission, report, left_out)
     if validate:
         from desktop_app.formats.validate import validate_bytes
@@ -361,6 +492,18 @@ def write_file(path: Path, data: bytes) -> None:
         raise ExportError(str(exc)) from exc
 
 
+def _require_parent(path: Path) -> None:
+    """Refuse a target whose folder doesn't exist (a typo in the path), rather than
+    silently creating folders."""
+    parent = path.parent
+    if not parent.is_dir():
+        what = "is a file, not a folder" if parent.exists() else "does not exist"
+        raise ExportError(
+            f"Can't write {path}: the folder {parent} {what}. Choose an existing folder "
+            "(create it first if it is new)."
+        )
+
+
 def export_entity(
     ws: Workspace,
     entity: EntityKey,
@@ -370,6 +513,8 @@ def export_entity(
     **kwargs: Any,
 ) -> ExportResult:
     """Check, render, validate and atomically write one entity's file to ``out``."""
+    if not out.is_dir():
+        _require_parent(out)
     rendered = render_entity(ws, entity, fmt, catalog, **kwargs)
     if out.is_dir():
         out = out / rendered.file_name
@@ -398,6 +543,8 @@ def export_all(
     failure leaves the folder as it was (no partial file, no manifest)."""
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} is a file; give a folder for --all.")
+    if not folder.exists():
+        _require_parent(folder)  # the named folder is created, not its parents
     choices = export_choices(ws, year)
     if ws.practice() is None:
         raise ExportError("No practice is set up in this workspace: nothing to export.")
@@ -431,6 +578,15 @@ def export_all(
             )
         except ExportBlocked as exc:
             blocked.extend(exc.reports)
+        except WorkspaceError as exc:  # stored data the check didn't read
+            report = CheckReport(choice.key)
+            report.add(
+                "error",
+                "STORED_DATA_UNREADABLE",
+                f"The stored data of {choice.label} can't be read: {exc}",
+                "practice",
+            )
+            blocked.append(report)
         except NotWritable as exc:
             skipped.append((choice.text_key, str(exc)))
     if blocked:
@@ -467,7 +623,7 @@ def export_all(
 def _write_batch(folder: Path, items: list[tuple[str, bytes]]) -> list[Path]:
     """Write every file into a staging folder inside ``folder``, then move them in."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)
     except OSError as exc:
         raise ExportError(f"Could not create the folder {folder}: {exc.strerror or exc}") from exc
     staging = folder / f".mipsdesk-export-{uuid.uuid4().hex}"

@@ -166,11 +166,49 @@ def _score_lines(
             f"{names[key]}: score {_fmt(cat.score, '%')}, weight {_fmt(cat.weight, '%')}, "
             f"{_fmt(cat.points)} points"
         )
-    lines.append(
-        f"Payment adjustment {result.payment_adjustment.payment_year}: "
-        f"{result.payment_adjustment.band}. This is an estimate, not CMS's score."
-    )
+        if cat.score == 0:
+            # a 0 is never shown without the reason (the scorer gives every one)
+            lines += [f"{names[key]} scores 0: {why}" for why in (cat.reasons or [cat.reason])]
+    exempt = _exempt_from_adjustment(ws, entity)
+    payment_year = result.payment_adjustment.payment_year
+    if exempt is not None:
+        lines.append(f"Payment adjustment {payment_year}: {exempt}.")
+    else:
+        lines.append(
+            f"Payment adjustment {payment_year}: {result.payment_adjustment.band}. "
+            "This is an estimate, not CMS's score."
+        )
     return lines
+
+
+def _exempt_from_adjustment(ws: Workspace, entity: EntityKey) -> str | None:
+    """Why no payment adjustment applies (a MIPS exempt or opt-in eligible entity that
+    has not opted in: it reports voluntarily or hasn't decided), or None when the score
+    sets the adjustment (MIPS eligible, opted in, or eligibility not determined)."""
+    from desktop_app.elections import Election, election_state
+    from desktop_app.eligibility.model import Status
+    from desktop_app.eligibility.store import entity_eligibility
+
+    try:
+        found = entity_eligibility(ws, entity.year, entity.tin, entity.npi)
+        election = election_state(ws, entity.year, entity.tin, entity.npi, found).final
+    except ValueError:  # no eligibility rules for the year: the band stands
+        return None
+    status = found.effective.status if found is not None else None
+    if status is Status.ELIGIBLE:
+        return None
+    if election is not None:
+        if election.election is Election.OPT_IN:
+            return None
+        return "no payment adjustment (exempt; reporting voluntarily)"
+    if status is Status.EXEMPT:
+        return "no payment adjustment (exempt; reporting voluntarily)"
+    if status is Status.OPT_IN_ELIGIBLE:
+        return (
+            "no payment adjustment (exempt; reporting voluntarily) unless an election to "
+            "opt in is confirmed"
+        )
+    return None
 
 
 def build_summary(

@@ -80,8 +80,10 @@ def test_qrda3_export_says_what_it_left_out(
     )
     assert code == 0
     assert out.read_bytes().startswith(b"<?xml")
-    assert "left out quality 047: MIPS CQM measures are submitted as QPP JSON" in (
-        capsys.readouterr().out
+    # on stderr, where a script sees it next to the warnings, not among the results
+    assert (
+        f"left out: {TIN}/{NPI_A}: quality 047: MIPS CQM measures are submitted as QPP JSON"
+        in capsys.readouterr().err
     )
 
 

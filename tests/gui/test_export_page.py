@@ -151,9 +151,11 @@ def test_qrda3_export_shows_what_was_left_out(page, export_window, qtbot, tmp_pa
     out = tmp_path / "ada.xml"
     with qtbot.waitSignal(page.exported, timeout=20000):
         page.start_export(out)
-    text = page.result.text()
+    text = page.result_notes.text()
     assert "Left out of this file" in text
     assert "047: MIPS CQM measures are submitted as QPP JSON" in text
+    assert page.result_notes.isVisible()
+    assert "Left out" not in page.result.text()  # not in the green success text
     assert out.read_bytes().startswith(b"<?xml")
     _shot(export_window, "export_qrda3_done.png")
 
@@ -169,7 +171,7 @@ def test_export_every_entity_to_a_folder(page, qtbot, tmp_path: Path) -> None:  
     assert len(batch.files) == 2
     assert batch.manifest_path.exists()
     assert "manifest_2025_qpp-json.json" in page.result.text()
-    assert f"not exported: {TIN}/" in page.result.text()
+    assert f"Not exported: {TIN}/" in page.result_notes.text()
 
 
 def test_blocked_export_shows_the_errors(page, export_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -267,7 +269,7 @@ def test_export_with_warnings_goes_ahead_and_shows_them(
     with qtbot.waitSignal(page.exported, timeout=20000):
         page.start_export(out)
     assert out.exists()
-    assert "Warning: 236: data completeness is 30.0%" in page.result.text()
+    assert "Warning: 236: data completeness is 30.0%" in page.result_notes.text()
 
 
 def test_shown_check_is_rerun_when_the_page_comes_back_after_a_fix(page, export_window) -> None:  # type: ignore[no-untyped-def]
@@ -284,3 +286,69 @@ def test_shown_check_is_rerun_when_the_page_comes_back_after_a_fix(page, export_
     assert export_window.show_step("export") is page
     assert page.fix_buttons() == []
     assert page.check_status.text() == "No problems found: ready to export."
+
+
+def test_qrda3_check_lists_ecqm_the_file_would_drop_and_blocks_it(
+    page, export_window, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from export_data import single
+
+    ws = export_window.ctx.workspace
+    ada = EntityKey(2025, TIN, NPI_A)
+    ehr = "electronicHealthRecord"
+    save_value(ws, ada, "quality", "236", single(700, 200, 1000, excl=90), submission_method=ehr)
+    page.select_entity(ada)
+    page.select_format("qrda3")
+    reports = page.run_check()
+    assert not reports[0].ok
+    assert "must be fixed before export" in page.check_status.text()
+    rows = {
+        page.problems.item(r, 2).text(): page.problems.item(r, 0).text()
+        for r in range(page.problems.rowCount())
+    }
+    dropped = next(t for t in rows if t.startswith("236 can't be written in the QRDA III file"))
+    assert rows[dropped] == "Error"
+    assert rows[next(t for t in rows if t.startswith("047 is left out"))] == "Warning"
+    _shot(export_window, "export_qrda3_check_left_out.png")
+    # the same data as QPP JSON is fine
+    page.select_format("qpp-json")
+    assert page.run_check()[0].ok
+
+
+def test_qrda3_left_out_is_shown_as_a_warning_never_as_success(
+    page, export_window, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page.select_entity(EntityKey(2025, TIN, NPI_A))
+    page.select_format("qrda3")
+    page.run_check()
+    assert page.check_status.text().startswith("Ready to export")
+    assert "1 measure will be left out of the QRDA III file" in page.check_status.text()
+    assert "#7a4100" in page.check_status.styleSheet()  # warning colour, not green
+    with qtbot.waitSignal(page.exported, timeout=20000):
+        page.start_export(tmp_path / "ada.xml")
+    assert "Saved QRDA III" in page.result.text()
+    assert "Left out" not in page.result.text()
+    assert "Left out of this file" in page.result_notes.text()
+    assert "#7a4100" in page.result_notes.styleSheet()
+    assert page.result_notes.isVisible()
+    _shot(export_window, "export_qrda3_left_out_notes.png")
+    # a later export with nothing to note hides the notes
+    page.select_format("qpp-json")
+    with qtbot.waitSignal(page.exported, timeout=20000):
+        page.start_export(tmp_path / "ada.json")
+    assert not page.result_notes.isVisible()
+
+
+def test_check_says_when_pi_will_score_zero(page, export_window) -> None:  # type: ignore[no-untyped-def]
+    ws = export_window.ctx.workspace
+    ada = EntityKey(2025, TIN, NPI_A)
+    save_value(ws, ada, "pi", "PI_EP_2", False)
+    page.select_entity(ada)
+    page.select_format("qpp-json")
+    reports = page.run_check()
+    assert reports[0].ok  # No is a true answer CMS accepts: a warning
+    status = page.check_status.text()
+    assert "1 answer will make Promoting Interoperability score 0" in status
+    assert "#7a4100" in page.check_status.styleSheet()
+    assert "Go to Promoting Interoperability" in [b.text() for b in page.fix_buttons()]
+    _shot(export_window, "export_check_pi_zero.png")

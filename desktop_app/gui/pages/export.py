@@ -54,10 +54,16 @@ from desktop_app.gui.context import AppContext
 from desktop_app.gui.pages.base import Page, scroll_body
 from desktop_app.gui.widgets.common import set_role, title_label
 from desktop_app.reporting import EntityKey
+from desktop_app.store import WorkspaceError
 from desktop_app.util.files import WriteError
 
 ALL = "__all__"
 _SEVERITY_TEXT = {"error": "Error", "warning": "Warning"}
+_WARNING_STYLE = (
+    "QLabel#exportNotes { color: #7a4100; background: #fff4e0; border: 1px solid #e8b86a; "
+    "border-radius: 4px; padding: 6px; }"
+)
+_STATUS_WARNING_STYLE = "color: #7a4100;"
 
 
 class DropZone(QFrame):
@@ -181,6 +187,8 @@ class ExportPage(Page):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        # Long messages wrap: fit the rows again once the columns have their real widths.
+        header.sectionResized.connect(lambda *_a: self._fit_rows())
         self.problems.setVisible(False)
         layout.addWidget(self.problems)
 
@@ -193,6 +201,16 @@ class ExportPage(Page):
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.result)
+        # What the user must still act on after a successful export (warnings, measures a
+        # QRDA III file left out): never in the green success style.
+        self.result_notes = QLabel("")
+        self.result_notes.setObjectName("exportNotes")
+        self.result_notes.setWordWrap(True)
+        self.result_notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_notes.setTextFormat(Qt.TextFormat.RichText)
+        self.result_notes.setStyleSheet(_WARNING_STYLE)
+        self.result_notes.setVisible(False)
+        layout.addWidget(self.result_notes)
 
         layout.addWidget(title_label("Check a file before uploading", "sectionTitle"))
         self.drop = DropZone()
@@ -292,8 +310,17 @@ class ExportPage(Page):
             return []
         entities = self.selected_entities()
         cache: dict[int, Any] = {}
+        batch = self.entity.currentData() == ALL
         self.reports = [
-            check_entity(ws, e, self.ctx.catalog, eligibility_cache=cache) for e in entities
+            check_entity(
+                ws,
+                e,
+                self.ctx.catalog,
+                eligibility_cache=cache,
+                fmt=self.selected_format,
+                batch=batch,
+            )
+            for e in entities
         ]
         self.report = self.reports[0] if len(self.reports) == 1 else None
         self.show_reports(self.reports)
@@ -315,10 +342,14 @@ class ExportPage(Page):
         elif warnings:
             self.check_status.setText(
                 f"Ready to export, with {warnings} warning{'s' if warnings != 1 else ''} to review."
+                + _serious_warnings(reports)
             )
         else:
             self.check_status.setText("No problems found: ready to export.")
         set_role(self.check_status, "error" if errors else "saved")
+        # Measures left out or a PI score of 0 are not "all good": warning colour.
+        serious = not errors and bool(_serious_warnings(reports))
+        self.check_status.setStyleSheet(_STATUS_WARNING_STYLE if serious else "")
         ws = self.ctx.workspace
         labels = (
             {c.key: c.label for c in export_choices(ws, self.ctx.year)} if ws is not None else {}
@@ -333,16 +364,22 @@ class ExportPage(Page):
             self.problems.setItem(
                 row, 1, QTableWidgetItem(labels.get(report.entity, entity_text(report.entity)))
             )
-            self.problems.setItem(row, 2, QTableWidgetItem(problem.message))
+            message = QTableWidgetItem(problem.message)
+            message.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            self.problems.setItem(row, 2, message)
             button = QPushButton(f"Go to {STEP_TITLES[problem.step]}")
             button.setObjectName(f"fix_{row}_{problem.step}")
             button.clicked.connect(lambda _c=False, s=problem.step: self.step_requested.emit(s))
             self.problems.setCellWidget(row, 3, button)
+        self.problems.setVisible(bool(rows))
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Row heights for the wrapped messages, and a table tall enough to show them."""
         self.problems.resizeRowsToContents()
         height = self.problems.horizontalHeader().height() + 2 * self.problems.frameWidth()
-        height += sum(self.problems.rowHeight(r) for r in range(len(rows)))
+        height += sum(self.problems.rowHeight(r) for r in range(self.problems.rowCount()))
         self.problems.setMinimumHeight(min(max(height, 80), 480))
-        self.problems.setVisible(bool(rows))
 
     def fix_buttons(self) -> list[QPushButton]:
         return [
@@ -388,6 +425,7 @@ class ExportPage(Page):
         data = self.entity.currentData()
         entity = data if isinstance(data, EntityKey) else None
         catalog = self.ctx.catalog
+        self._show_notes("")
         self.result.setText("")
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
@@ -423,17 +461,23 @@ class ExportPage(Page):
         self.last_result = result
         self.result.setText(result_html(result))
         set_role(self.result, "saved")
+        self._show_notes(result_notes_html(result))
         self._update_buttons()
         self.exported.emit(result)
 
+    def _show_notes(self, html: str) -> None:
+        self.result_notes.setText(html)
+        self.result_notes.setVisible(bool(html))
+
     def _export_failed(self, exc: BaseException) -> None:
         self._task = None
+        self._show_notes("")
         self.progress.setVisible(False)
         self._update_buttons()
         if isinstance(exc, ExportBlocked):
             self.show_reports(exc.reports)
             self.result.setText("Nothing was exported: fix the errors listed above.")
-        elif isinstance(exc, ExportError | WriteError | OSError):
+        elif isinstance(exc, ExportError | WriteError | OSError | WorkspaceError):
             self.result.setText(_esc(str(exc)).replace("\n", "<br/>"))
         else:
             self.result.setText(_esc(f"The export failed unexpectedly: {exc}"))
@@ -461,6 +505,7 @@ class ExportPage(Page):
         entities = self.selected_entities()
         if ws is None or len(entities) != 1:
             return None
+        self._show_notes("")
         try:
             summary = build_summary(ws, entities[0], self.ctx.catalog)
             written = write_summary_pdf(path, summary)
@@ -525,16 +570,33 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_SERIOUS = {
+    "QRDA_LEFT_OUT": "measure{s} will be left out of the QRDA III file",
+    "QRDA_NOTHING_WRITABLE": "entit{ies} can't be written as QRDA III and will be skipped",
+    "PI_REQUIRED_NO": "answer{s} will make Promoting Interoperability score 0",
+}
+
+
+def _serious_warnings(reports: list[CheckReport]) -> str:
+    """`` 2 measures will be left out ...`` for the warnings that mean less reaches CMS."""
+    parts = []
+    for code, text in _SERIOUS.items():
+        n = sum(1 for r in reports for p in r.warnings if p.code == code)
+        if n:
+            plural = n != 1
+            parts.append(
+                f"{n} " + text.format(s="s" if plural else "", ies="ies" if plural else "y")
+            )
+    return (" Note: " + "; ".join(parts) + ".") if parts else ""
+
+
 def result_html(result: ExportResult | BatchResult) -> str:
-    """What the user needs after an export: where the files went, what was left out."""
+    """Where the files went (shown as a success); what needs attention is in
+    :func:`result_notes_html`."""
     if isinstance(result, ExportResult):
         r = result.rendered
         parts = [f"Saved {FORMAT_LABELS[r.format]} file to <b>{_esc(str(result.path))}</b>."]
         parts.append(f"SHA-256: {r.sha256}")
-        parts += [f"Warning: {_esc(w)}" for w in r.warnings]
-        if r.left_out:
-            parts.append("Left out of this file (submit them as QPP JSON or fix them):")
-            parts += [f"&nbsp;&nbsp;• {_esc(m.measure_id)}: {_esc(m.reason)}" for m in r.left_out]
         parts.append("Upload it on qpp.cms.gov (Submit Data) or through your registry.")
         return "<br/>".join(parts)
     parts = [
@@ -542,13 +604,28 @@ def result_html(result: ExportResult | BatchResult) -> str:
         f"<b>{_esc(str(result.folder))}</b> with the manifest "
         f"{_esc(result.manifest_path.name)} (SHA-256 of each file):"
     ]
-    for f in result.files:
-        parts.append(f"&nbsp;&nbsp;• {_esc(f.path.name)}")
-        parts += [
-            f"&nbsp;&nbsp;&nbsp;&nbsp;left out {_esc(m.measure_id)}: {_esc(m.reason)}"
-            for m in f.rendered.left_out
-        ]
-    for entity, reason in result.skipped:
-        parts.append(f"&nbsp;&nbsp;• not exported: {_esc(entity)} ({_esc(reason)})")
+    parts += [f"&nbsp;&nbsp;• {_esc(f.path.name)}" for f in result.files]
     parts.append("QPP takes at most 50 files in one upload.")
+    return "<br/>".join(parts)
+
+
+def result_notes_html(result: ExportResult | BatchResult) -> str:
+    """What the user must still act on after an export, shown in warning style: the
+    warnings, the measures a QRDA III file left out, the entities not exported."""
+    files = [result] if isinstance(result, ExportResult) else result.files
+    parts: list[str] = []
+    for f in files:
+        r = f.rendered
+        who = "" if isinstance(result, ExportResult) else f"{_esc(f.path.name)}: "
+        parts += [f"Warning: {who}{_esc(w)}" for w in r.warnings]
+        if r.left_out:
+            parts.append(
+                f"<b>Left out of {'this file' if not who else _esc(f.path.name)}</b> "
+                "(CMS won't receive these from it: submit them as QPP JSON):"
+            )
+            parts += [f"&nbsp;&nbsp;• {_esc(m.measure_id)}: {_esc(m.reason)}" for m in r.left_out]
+    if isinstance(result, BatchResult):
+        parts += [
+            f"Not exported: {_esc(entity)} ({_esc(reason)})" for entity, reason in result.skipped
+        ]
     return "<br/>".join(parts)
