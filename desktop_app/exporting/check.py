@@ -31,6 +31,7 @@ from desktop_app.formats.qpp_json import (
     SinglePerformanceRate,
     Submission,
 )
+from desktop_app.formats.submission_rules import exclusion_problems, quality_value_problems
 from desktop_app.models.identifiers import validate_npi, validate_tin
 from desktop_app.reporting import VALUES_TABLE, EntityKey, build_submission, ensure_tables
 
@@ -308,7 +309,6 @@ def _check_measures(
     year = sub.performance_year
     for mset in sub.measurement_sets:
         step = _step_of(mset.category)
-        ids = {m.measure_id for m in mset.measurements}
         mvp = None
         if mset.program_name not in ("mips", "app1", "appPlus"):
             mvp = catalog.mvp(year, mset.program_name)
@@ -328,6 +328,8 @@ def _check_measures(
                 f"{_program_text(reporting_option)}.",
                 step,
             )
+        for p in exclusion_problems(mset, catalog, year):
+            report.add("error", p.code, p.message, step, p.measure_id)
         for m in mset.measurements:
             info = catalog.measure(year, m.measure_id)
             if info is None:
@@ -363,16 +365,6 @@ def _check_measures(
                     step,
                     m.measure_id,
                 )
-            for excl in info.data.get("exclusion") or []:
-                if excl in ids:
-                    report.add(
-                        "error",
-                        "MEASURE_WITH_ITS_EXCLUSION",
-                        f"{m.measure_id} and its own exclusion {excl} are both reported; "
-                        "report the measure or claim the exclusion, not both.",
-                        step,
-                        m.measure_id,
-                    )
             if mvp is not None:
                 allowed = {
                     "quality": mvp.quality_measure_ids + mvp.foundation_quality_measure_ids,
@@ -386,8 +378,13 @@ def _check_measures(
                         step,
                         m.measure_id,
                     )
-            if mset.category == "quality" and rules is not None:
-                _check_quality_value(m.measure_id, m.value, mset, rules, report)
+            if mset.category == "quality":
+                for p in quality_value_problems(
+                    m.measure_id, m.value, mset.submission_method, info
+                ):
+                    report.add("error", p.code, p.message, "quality", m.measure_id)
+                if rules is not None:
+                    _check_quality_value(m.measure_id, m.value, mset, rules, report)
 
 
 def _program_text(program: str) -> str:
@@ -411,16 +408,6 @@ def _check_quality_value(
         return
     threshold = rules.quality.data_completeness_percent.value
     for where, row in rows:
-        if mset.submission_method == "registry" and (row.eligible_population_exclusion or 0) > 0:
-            report.add(
-                "error",
-                "CQM_EXCLUSION_NOT_ZERO",
-                f"{measure_id}{where}: a MIPS CQM reports denominator exclusions as part of "
-                f"'performance not met' or exceptions; eligiblePopulationExclusion must be 0, "
-                f"not {row.eligible_population_exclusion}.",
-                "quality",
-                measure_id,
-            )
         if row.eligible_population == 0:
             report.add(
                 "warning",

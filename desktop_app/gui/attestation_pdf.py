@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
-
 from desktop_app.exporting.summary import AttestationSummary, summary_html
+from desktop_app.gui.pdf_writer import html_to_pdf_bytes
 from desktop_app.util.files import atomic_write_bytes
 
 _STYLE = (
@@ -25,29 +23,12 @@ _STYLE = (
 
 def summary_pdf_bytes(summary: AttestationSummary) -> bytes:
     """The summary as PDF bytes (Letter, portrait)."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
     who = summary.tin + (f"/{summary.npi}" if summary.npi else "")
-    writer.setTitle(f"MIPS attestation summary {summary.year} {who}")
-    writer.setCreator("MIPS Desk")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.Letter),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(18, 18, 18, 18),
-            QPageLayout.Unit.Millimeter,
-        )
+    return html_to_pdf_bytes(
+        summary_html(summary),
+        title=f"MIPS attestation summary {summary.year} {who}",
+        style=_STYLE,
     )
-    writer.setResolution(300)
-    doc = QTextDocument()
-    doc.setDefaultStyleSheet(_STYLE)
-    doc.setHtml(summary_html(summary))
-    doc.print_(writer)
-    del writer  # finishes the PDF
-    buffer.close()
-    return bytes(data.data())
 
 
 def write_summary_pdf(path: Path, summary: AttestationSummary) -> Path:

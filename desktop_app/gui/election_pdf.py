@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
-
 from desktop_app.elections.model import (
     ELECTION_LABELS,
     ElectionRecord,
     consequences,
     option_description,
 )
+from desktop_app.gui.pdf_writer import html_to_pdf_bytes
 from desktop_app.models.practice import Practice
 from desktop_app.util.files import atomic_write_bytes
 
@@ -61,28 +59,10 @@ def confirmation_html(practice: Practice | None, record: ElectionRecord) -> str:
 
 
 def confirmation_pdf_bytes(practice: Practice | None, record: ElectionRecord) -> bytes:
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setTitle(f"MIPS election confirmation {record.year} {record.key}")
-    writer.setCreator("MIPS Desk")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.Letter),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(18, 18, 18, 18),
-            QPageLayout.Unit.Millimeter,
-        )
+    return html_to_pdf_bytes(
+        confirmation_html(practice, record),
+        title=f"MIPS election confirmation {record.year} {record.key}",
     )
-    writer.setResolution(300)
-    doc = QTextDocument()
-    doc.setDefaultStyleSheet("body { font-family: sans-serif; } h1 { font-size: 16pt; }")
-    doc.setHtml(confirmation_html(practice, record))
-    doc.print_(writer)
-    del writer  # finishes the PDF
-    buffer.close()
-    return bytes(data.data())
 
 
 def write_confirmation_pdf(path: Path, practice: Practice | None, record: ElectionRecord) -> Path:

@@ -111,6 +111,18 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> None:
         raise
 
 
+def _copy_or_explain(source: sqlite3.Connection, dest: Path, failed: str) -> None:
+    """:func:`copy_database`, turning a disk or SQLite failure into a WorkspaceError that
+    starts with ``failed`` and says what to check."""
+    try:
+        copy_database(source, dest)
+    except (OSError, sqlite3.Error) as exc:
+        raise WorkspaceError(
+            f"{failed} ({exc}); nothing was changed. "
+            "Check that the folder is writable and the disk has free space."
+        ) from exc
+
+
 def make_backup(
     conn: sqlite3.Connection, workspace_path: Path, reason: str, keep: int = KEEP_BACKUPS
 ) -> Path:
@@ -122,13 +134,7 @@ def make_backup(
     while dest.exists():
         dest = workspace_path.with_name(f"{base}-{counter}")
         counter += 1
-    try:
-        copy_database(conn, dest)
-    except (OSError, sqlite3.Error) as exc:
-        raise WorkspaceError(
-            f"Could not back up the workspace to {dest} ({exc}); nothing was changed. "
-            "Check that the folder is writable and the disk has free space."
-        ) from exc
+    _copy_or_explain(conn, dest, f"Could not back up the workspace to {dest}")
     prune_backups(workspace_path, keep)
     return dest
 
@@ -168,14 +174,9 @@ def stage_backup(workspace_path: Path, backup_path: Path) -> Path:
                 f"The backup {backup_path} is damaged too; choose another (older) backup."
             )
         staged = workspace_path.with_name(f"{workspace_path.name}.restoring-{utc_stamp()}")
-        try:
-            copy_database(source, staged)
-        except (OSError, sqlite3.Error) as exc:
-            raise WorkspaceError(
-                f"Could not copy the backup {backup_path} beside {workspace_path} ({exc}); "
-                "nothing was changed. Check that the folder is writable and the disk has "
-                "free space."
-            ) from exc
+        _copy_or_explain(
+            source, staged, f"Could not copy the backup {backup_path} beside {workspace_path}"
+        )
     finally:
         source.close()
     return staged

@@ -64,22 +64,25 @@ def test_counts_are_digits_only(typed: str) -> None:
     assert parse_count("1,204", "x") == 1204
 
 
+def _eligibility_args(segment1: str) -> list[str]:
+    """``mipsdesk eligibility`` for an MD in 2025 with ``segment1`` as typed, as JSON."""
+    return [
+        "eligibility",
+        "--year",
+        "2025",
+        "--clinician-type",
+        "MD",
+        "--segment1",
+        segment1,
+        "--json",
+    ]
+
+
 @pytest.mark.parametrize("charges", ["1E+400", "1e6", "1_000_000"])
 def test_cli_refuses_exponents_with_exit_2_and_no_traceback(
     capsys: pytest.CaptureFixture[str], charges: str
 ) -> None:
-    code = main(
-        [
-            "eligibility",
-            "--year",
-            "2025",
-            "--clinician-type",
-            "MD",
-            "--segment1",
-            f"{charges},250,300",
-            "--json",
-        ]
-    )
+    code = main(_eligibility_args(f"{charges},250,300"))
     captured = capsys.readouterr()
     assert code == 2
     assert captured.out == ""
@@ -94,14 +97,7 @@ def test_installed_command_prints_a_message_not_a_traceback() -> None:
             sys.executable,
             "-c",
             "import sys; from desktop_app.cli import main; sys.exit(main(sys.argv[1:]))",
-            "eligibility",
-            "--year",
-            "2025",
-            "--clinician-type",
-            "MD",
-            "--segment1",
-            "1E+400,250,300",
-            "--json",
+            *_eligibility_args("1E+400,250,300"),
         ],
         capture_output=True,
         text=True,
@@ -113,21 +109,7 @@ def test_installed_command_prints_a_message_not_a_traceback() -> None:
 
 
 def test_cli_still_accepts_plain_figures(capsys: pytest.CaptureFixture[str]) -> None:
-    assert (
-        main(
-            [
-                "eligibility",
-                "--year",
-                "2025",
-                "--clinician-type",
-                "MD",
-                "--segment1",
-                "$95000.50,250,300",
-                "--json",
-            ]
-        )
-        == 0
-    )
+    assert main(_eligibility_args("$95000.50,250,300")) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["segments"][0]["allowed_charges"] == "95000.50"
     assert LowVolumeFigures.parse("95000,250,300").allowed_charges == Decimal("95000.00")

@@ -144,3 +144,11 @@ def add_group_data(ws: Workspace, year: int = 2025) -> EntityKey:
     add_pi(ws, entity)
     add_ia(ws, entity)
     return entity
+
+
+def practice_file(path: Path) -> Path:
+    """A workspace file at ``path`` with the 2025 data of clinician A and the group."""
+    with new_practice(path) as ws:
+        add_individual_data(ws)
+        add_group_data(ws)
+    return path

@@ -7,7 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from export_data import NPI_A, TIN, add_group_data, add_individual_data, new_practice, single
+from export_data import (
+    NPI_A,
+    TIN,
+    practice_file,
+    single,
+)
 
 from desktop_app.cli import main
 from desktop_app.formats.qpp_json import read_submission
@@ -16,11 +21,7 @@ from desktop_app.reporting import save_value
 
 @pytest.fixture
 def ws_file(tmp_path: Path, user_catalog: Path) -> Path:
-    path = tmp_path / "maple.mipsdesk"
-    with new_practice(path) as ws:
-        add_individual_data(ws)
-        add_group_data(ws)
-    return path
+    return practice_file(tmp_path / "maple.mipsdesk")
 
 
 def test_export_one_clinician_as_qpp_json(
@@ -200,3 +201,55 @@ def test_all_needs_a_folder(
     )
     assert code == 2
     assert "must be a folder" in capsys.readouterr().err
+
+
+def test_multi_rate_measure_missing_a_stratum_blocks_the_export(
+    ws_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pre-export check applies the shared submission rules: CMS refuses a multi-rate
+    measure without every stratum, so nothing is written and the user is sent to Quality."""
+    from desktop_app.reporting import EntityKey
+    from desktop_app.store import Workspace
+
+    def stratum(name: str, met: int, not_met: int, pop: int) -> dict[str, object]:
+        counts = single(met, not_met, pop)
+        del counts["isEndToEndReported"]
+        return {"stratum": name, **counts}
+
+    # measure 226 has three strata; "performance" is left out
+    two_strata = {
+        "isEndToEndReported": True,
+        "strata": [
+            stratum("reporting", 300, 80, 400),
+            stratum("combinedPopulations", 280, 100, 400),
+        ],
+    }
+    with Workspace.open(ws_file) as ws:
+        save_value(
+            ws,
+            EntityKey(2025, TIN, NPI_A),
+            "quality",
+            "226",
+            two_strata,
+            submission_method="electronicHealthRecord",
+        )
+    out = tmp_path / "ada.json"
+    entity = f"{TIN}/{NPI_A}"
+    code = main(
+        [
+            "export",
+            "--workspace",
+            str(ws_file),
+            "--entity",
+            entity,
+            "--year",
+            "2025",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "ERROR: Measure 226 lacks stratum performance" in err
+    assert "(fix on: Quality)" in err
+    assert not out.exists()

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from export_data import NPI_A, TIN, add_group_data, add_individual_data, new_practice
+from export_data import NPI_A, TIN, add_group_data, practice_file
 
 from desktop_app.catalog import Catalog
 from desktop_app.cli import main
@@ -17,11 +17,7 @@ from desktop_app.store import Workspace
 
 @pytest.fixture
 def ws_file(tmp_path: Path, user_catalog: Path) -> Path:
-    path = tmp_path / "maple.mipsdesk"
-    with new_practice(path) as ws:
-        add_individual_data(ws)
-        add_group_data(ws)
-    return path
+    return practice_file(tmp_path / "maple.mipsdesk")
 
 
 def _export(ws_file: Path, *args: str) -> int:

@@ -11,7 +11,14 @@ import json
 from pathlib import Path
 
 import pytest
-from export_data import NPI_A, TIN, add_group_data, add_individual_data, new_practice, single
+from export_data import (
+    NPI_A,
+    TIN,
+    add_group_data,
+    add_individual_data,
+    practice_file,
+    single,
+)
 
 from desktop_app.catalog import Catalog
 from desktop_app.cli import main
@@ -82,11 +89,7 @@ def test_entity_with_nothing_qrda3_can_carry(ws: Workspace, catalog: Catalog) ->
 
 @pytest.fixture
 def ws_file(tmp_path: Path, user_catalog: Path) -> Path:
-    path = tmp_path / "maple.mipsdesk"
-    with new_practice(path) as ws:
-        add_individual_data(ws)
-        add_group_data(ws)
-    return path
+    return practice_file(tmp_path / "maple.mipsdesk")
 
 
 def _export(ws_file: Path, out: Path, *extra: str) -> int:

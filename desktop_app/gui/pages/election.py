@@ -8,6 +8,7 @@ are final: their rows are read-only and can be printed as a PDF confirmation.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -567,17 +568,12 @@ class ElectionPage(Page):
     def save_confirmation_pdf(self, path: Path, record: ElectionRecord) -> bool:
         from desktop_app.gui.election_pdf import write_confirmation_pdf
 
-        ws = self.ctx.workspace
-        practice = ws.practice() if ws is not None else None
-        try:
-            write_confirmation_pdf(path, practice, record)
-        except WriteError as exc:
-            QMessageBox.warning(self, "Could not save the confirmation", str(exc))
-            return False
-        self.message.setText(
-            f"Election confirmation saved to {path} at {dt.datetime.now():%I:%M %p}."
+        return self._save_pdf(
+            path,
+            lambda practice: write_confirmation_pdf(path, practice, record),
+            failure_title="Could not save the confirmation",
+            saved="Election confirmation",
         )
-        return True
 
     def _choose_all_pdf(self) -> None:
         suggested = f"MIPS elections {self.ctx.year}.pdf"
@@ -594,16 +590,31 @@ class ElectionPage(Page):
         if not states:
             self.message.setText("No election is final yet: there is nothing to save.")
             return False
+        return self._save_pdf(
+            path,
+            lambda practice: write_all_confirmations_pdf(path, practice, self.ctx.year, states),
+            failure_title="Could not save the confirmations",
+            saved=f"{len(states)} final election(s)",
+        )
+
+    def _save_pdf(
+        self,
+        path: Path,
+        write: Callable[[Practice | None], Path],
+        *,
+        failure_title: str,
+        saved: str,
+    ) -> bool:
+        """Run ``write`` with the workspace's practice; say where the PDF went, or warn
+        with ``failure_title`` if it could not be written (False)."""
         ws = self.ctx.workspace
         practice = ws.practice() if ws is not None else None
         try:
-            write_all_confirmations_pdf(path, practice, self.ctx.year, states)
+            write(practice)
         except WriteError as exc:
-            QMessageBox.warning(self, "Could not save the confirmations", str(exc))
+            QMessageBox.warning(self, failure_title, str(exc))
             return False
-        self.message.setText(
-            f"{len(states)} final election(s) saved to {path} at {dt.datetime.now():%I:%M %p}."
-        )
+        self.message.setText(f"{saved} saved to {path} at {dt.datetime.now():%I:%M %p}.")
         return True
 
 
@@ -655,29 +666,10 @@ def write_all_confirmations_pdf(
     path: Path, practice: Practice | None, year: int, states: list[ElectionState]
 ) -> Path:
     """Write the PDF of every final election to ``path`` atomically (WriteError if not)."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    from desktop_app.gui.pdf_writer import html_to_pdf_bytes
 
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setTitle(f"MIPS elections {year}")
-    writer.setCreator("MIPS Desk")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.Letter),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(18, 18, 18, 18),
-            QPageLayout.Unit.Millimeter,
-        )
+    data = html_to_pdf_bytes(
+        all_confirmations_html(practice, year, states), title=f"MIPS elections {year}"
     )
-    writer.setResolution(300)
-    doc = QTextDocument()
-    doc.setDefaultStyleSheet("body { font-family: sans-serif; } h1 { font-size: 16pt; }")
-    doc.setHtml(all_confirmations_html(practice, year, states))
-    doc.print_(writer)
-    del writer  # finishes the PDF
-    buffer.close()
-    atomic_write_bytes(Path(path), bytes(data.data()), mode=0o600)
+    atomic_write_bytes(Path(path), data, mode=0o600)
     return Path(path)
