@@ -61,6 +61,12 @@ class ActivityPeriod:
             return add_months(start, self.months) - dt.timedelta(days=1)
         return start + dt.timedelta(days=max(self.days or 1, 1) - 1)
 
+    def latest_start(self, year: int) -> dt.date:
+        """The last start date in ``year`` whose minimum period still ends by 12/31."""
+        if self.months is not None:
+            return add_months(dt.date(year + 1, 1, 1), -self.months)
+        return dt.date(year, 12, 31) - dt.timedelta(days=max(self.days or 1, 1) - 1)
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` calendar months later (the month's last day if shorter)."""
@@ -256,15 +262,20 @@ def _dates_short(period: ActivityPeriod, start: dt.date, end: dt.date) -> str | 
         return None
     days = (end - start).days + 1
     why = f" ({period.note.rstrip('.')})" if period.note else ""
-    return (
+    text = (
         f"{start:%m/%d/%Y} – {end:%m/%d/%Y} is {days} days; {period.measure_id} needs at least "
         f"{period.needed_text}{why}"
-        + (
-            f": it should end on {period.earliest_end(start):%m/%d/%Y} or later."
-            if period.months is not None
-            else "."
-        )
     )
+    earliest_end = period.earliest_end(start)
+    if earliest_end.year > start.year:  # can't be met within the year from this start
+        latest = period.latest_start(start.year)
+        return (
+            f"{text}: started on {start:%m/%d/%Y} it can't be completed by 12/31/{start.year}; "
+            f"it must start on {latest:%m/%d/%Y} or earlier (and end by 12/31/{start.year})."
+        )
+    if period.months is not None:
+        return f"{text}: it should end on {earliest_end:%m/%d/%Y} or later."
+    return text + "."
 
 
 def activity_dates_problem(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -391,12 +392,14 @@ def cehrt_problem(cehrt_id: str | None, year: int, rules: ProgramRules | None = 
 
 def parse_count(text: str, what: str) -> int | None:
     """A whole number typed by the user; None for an empty box."""
-    t = text.strip().replace(",", "")
+    t = text.strip()
     if not t:
         return None
-    if not t.isdigit():
-        raise AttestationError(f"The {what} must be a whole number of 0 or more (not '{text}').")
-    return int(t)
+    if not re.fullmatch(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+", t):
+        raise AttestationError(
+            f"The {what} must be a whole number of 0 or more, like 1204 or 1,204 (not '{text}')."
+        )
+    return int(t.replace(",", ""))
 
 
 def proportion_problem(numerator: int | None, denominator: int | None) -> str | None:
@@ -489,7 +492,12 @@ def pi_issues(entry: PiEntry, year: int, rules: ProgramRules | None = None) -> l
                     Issue(
                         mid,
                         f"{mid} has numerator 0: at least 1 is required for the objective to be "
-                        "complete (or claim the exclusion).",
+                        + (
+                            f"complete (or claim its exclusion, {' or '.join(rule.exclusions)}, "
+                            "if it applies)."
+                            if rule.exclusions
+                            else f"complete; {mid} has no exclusion."
+                        ),
                     )
                 )
     for obj in rules.pi.objectives.value:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,7 @@ def _lookup(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     looked_up_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     workspace_path = args.lookup_workspace or getattr(args, "workspace", None)
+    conflicts: list[_Conflict] = []
     if workspace_path is not None:
         from desktop_app.eligibility.store import save_lookup
         from desktop_app.store import Workspace, WorkspaceError
@@ -187,6 +189,7 @@ def _lookup(args: argparse.Namespace) -> int:
         try:
             with Workspace.open(workspace_path) as ws:
                 save_lookup(ws, response.data.npi, args.year, raw, base, looked_up_at)
+                conflicts = _election_conflicts(ws, args.year, response.data.npi)
         except WorkspaceError as exc:
             raise CliError(str(exc)) from None
     organizations = []
@@ -211,6 +214,17 @@ def _lookup(args: argparse.Namespace) -> int:
                     }
                     for org, ind, grp in organizations
                 ],
+                "election_warnings": [
+                    {
+                        "tin": c.tin,
+                        "npi": c.npi,
+                        "level": "individual" if c.npi else "group",
+                        "qpp_election": c.qpp_election,
+                        "mips_desk_election": c.local_election,
+                        "warning": c.warning,
+                    }
+                    for c in conflicts
+                ],
             }
         )
         return 0
@@ -223,9 +237,47 @@ def _lookup(args: argparse.Namespace) -> int:
             _print_result(ind, "Individual")
         if grp:
             _print_result(grp, "Group")
+    for conflict in conflicts:
+        print(f"\nWarning: {conflict.warning}")
     if workspace_path is not None:
         print(f"\nSaved in {workspace_path}.")
     return 0
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    tin: str
+    npi: str | None
+    qpp_election: str
+    local_election: str
+    warning: str
+
+
+def _election_conflicts(ws: Any, year: int, npi: str) -> list[_Conflict]:
+    """Where the workspace's practice holds a confirmed election other than the one QPP
+    records (after this lookup), for the looked-up clinician and the group."""
+    from desktop_app.elections import election_state
+    from desktop_app.eligibility.store import practice_eligibility
+
+    practice = practice_eligibility(ws, year)
+    if practice is None:
+        return []
+    found: list[_Conflict] = []
+    for entity in (practice.entity(npi), practice.group):
+        if entity is None:
+            continue
+        state = election_state(ws, year, entity.tin, entity.npi, entity)
+        if state.warning and state.qpp is not None and state.local_final is not None:
+            found.append(
+                _Conflict(
+                    entity.tin,
+                    entity.npi,
+                    state.qpp.election.value,
+                    state.local_final.election.value,
+                    state.warning,
+                )
+            )
+    return found
 
 
 __all__ = ["Status", "register"]

@@ -107,6 +107,14 @@ def _print_left_out(rendered: Any) -> None:
         )
 
 
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The nearest existing ancestor of ``folder`` (itself included) when it is a file."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return None if candidate.is_dir() else candidate
+    return None
+
+
 def _export(args: argparse.Namespace) -> int:
     from desktop_app.cli.workspace_cmd import open_workspace
     from desktop_app.exporting import (
@@ -132,6 +140,13 @@ def _export(args: argparse.Namespace) -> int:
     if args.all and args.output.exists() and not args.output.is_dir():
         raise CliError(f"--all writes one file per entity: {args.output} must be a folder")
     if not args.output.is_dir() and not args.output.parent.is_dir():
+        blocking = _file_in_the_way(args.output.parent)
+        if blocking is not None:
+            raise CliError(
+                f"-o {args.output}: {blocking} is a file, not a folder, so nothing can be "
+                "written inside it. Choose a path in an existing folder"
+                + (" (for --all, a folder to create or an existing one)." if args.all else ".")
+            )
         raise CliError(
             f"-o {args.output}: the folder {args.output.parent} does not exist. Create it "
             "first, or choose an existing folder (MIPS Desk doesn't create folders you may "

@@ -121,7 +121,9 @@ def match_organization(
 def qpp_election_words(election: str, decision_date: str | None) -> str:
     """``Elected on QPP Jan 15, 2026: Opt-In (final)``."""
     day = parse_decision_date(decision_date)
-    when = long_date(day) if day else (decision_date or "(QPP gives no date)")
+    # The same words as the Elections page (ElectionRecord.short_status_text): a date
+    # QPP gives that can't be read is no date.
+    when = long_date(day) if day else "(no date given)"
     label = "Opt-In" if election == "opt_in" else "Report Voluntarily"
     return f"Elected on QPP {when}: {label} (final)"
 

@@ -98,6 +98,22 @@ MAX_COUNT_DIGITS: Final = 9
 
 _MONEY = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 _COUNT = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+"""Whole digits with commas that separate thousands only: 1,204 and 95,000,000."""
+_COMMAS_HINT: Final = (
+    "commas may only separate thousands (like 95,000.50), or leave them out (95000.50)"
+)
+
+
+def _check_commas(number: str, what: str, typed: str, example: str) -> str:
+    """``number`` without its thousands commas; FiguresError if a comma is anywhere else
+    (``95,00.5`` or ``1,0`` is a typing mistake, not $9,500.50 or 10)."""
+    if "," not in number:
+        return number
+    whole, point, fraction = number.partition(".")
+    if not _GROUPED.fullmatch(whole) or "," in fraction:
+        raise FiguresError(f"{what} '{_shown(typed)}' has a comma in the wrong place: {example}.")
+    return whole.replace(",", "") + point + fraction
 
 
 def _shown(text: str) -> str:
@@ -106,16 +122,35 @@ def _shown(text: str) -> str:
     return text if len(text) <= 30 else text[:27] + "…"
 
 
-def parse_money(text: str, what: str = "Part B allowed charges") -> Decimal:
+def parse_money(
+    text: str, what: str = "Part B allowed charges", *, thousands_commas: bool = True
+) -> Decimal:
     """Dollars as typed (``$95,000.50``, ``95000``) -> Decimal; FiguresError if not money.
 
     Only a plain amount is accepted once ``$`` and thousands commas are taken out: digits,
-    optionally a point and one or two digits of cents. Exponents (``1e6``), underscores
+    optionally a point and one or two digits of cents. Commas must separate thousands
+    (``95,00.5`` is refused, never read as $9,500.50). Exponents (``1e6``), underscores
     (``1_000_000``), blanks inside the number, other digit scripts and amounts of $1
     trillion or more are refused with a message saying what to type.
+    ``thousands_commas=False`` where commas separate values (the CLI's
+    CHARGES,BENEFICIARIES,SERVICES): the hint then says to leave them out.
     """
-    example = "write it in dollars with digits only, like 95000 or 95000.50 ($ and commas allowed)"
-    cleaned = text.strip().replace("$", "", 1).replace(",", "").strip()
+    if thousands_commas:
+        example = (
+            "write it in dollars with digits only, like 95000 or 95000.50 "
+            "($ allowed; commas only between thousands, like 95,000.50)"
+        )
+    else:
+        example = (
+            "write it in dollars with digits only, like 95000 or 95000.50 "
+            "($ allowed; no thousands commas here, since commas separate the three figures)"
+        )
+    cleaned = text.strip().replace("$", "", 1).strip()
+    sign, body = ("-", cleaned[1:].strip()) if cleaned.startswith("-") else ("", cleaned)
+    if body and re.fullmatch(r"[0-9.,]+", body):
+        if thousands_commas:
+            body = _check_commas(body, what, text, _COMMAS_HINT)
+        cleaned = sign + body
     if not cleaned:
         raise FiguresError(f"{what} is empty; enter an amount in dollars such as 95000.50.")
     if cleaned.startswith("-") and _MONEY.fullmatch(cleaned[1:].strip()):
@@ -136,8 +171,13 @@ def parse_money(text: str, what: str = "Part B allowed charges") -> Decimal:
 
 
 def parse_count(text: str, what: str) -> int:
-    """A whole, non-negative number as typed (``1,204`` accepted); FiguresError otherwise."""
-    cleaned = text.strip().replace(",", "")
+    """A whole, non-negative number as typed (``1,204`` accepted; ``1,0`` refused, never
+    read as 10); FiguresError otherwise."""
+    cleaned = text.strip()
+    sign, body = ("-", cleaned[1:].strip()) if cleaned.startswith("-") else ("", cleaned)
+    if body and re.fullmatch(r"[0-9,]+", body):
+        hint = "commas may only separate thousands (like 1,204), or leave them out (1204)"
+        cleaned = sign + _check_commas(body, what, text, hint)
     if not cleaned:
         raise FiguresError(f"{what} is empty; enter a whole number such as 210.")
     if cleaned.startswith("-") and _COUNT.fullmatch(cleaned[1:].strip()):
@@ -177,7 +217,7 @@ class LowVolumeFigures:
                 "Don't use thousands separators here."
             )
         try:
-            charges = parse_money(parts[0])
+            charges = parse_money(parts[0], thousands_commas=False)
             beneficiaries = parse_count(parts[1], "The number of Part B beneficiaries")
             services = parse_count(parts[2], "The number of covered professional services")
         except FiguresError as exc:

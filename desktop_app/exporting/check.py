@@ -716,15 +716,32 @@ def _check_ecqm_cehrt(sub: Submission, rules: ProgramRules, report: CheckReport)
             )
 
 
-def _check_proportions(sub: Submission, report: CheckReport) -> None:
+def _check_proportions(
+    sub: Submission, report: CheckReport, rules: ProgramRules | None = None
+) -> None:
+    exclusions = (
+        {
+            r.measure_id: r.exclusions
+            for o in rules.pi.objectives.value
+            for option in o.options
+            for r in option
+        }
+        if rules is not None
+        else {}
+    )
     for mset in sub.sets("pi"):
         for m in mset.measurements:
             if isinstance(m.value, Proportion) and m.value.denominator == 0:
+                own = exclusions.get(m.measure_id) or []
+                advice = (
+                    f"If the measure doesn't apply, claim its exclusion ({', '.join(own)}) instead."
+                    if own
+                    else f"{m.measure_id} has no exclusion: report it with its real counts."
+                )
                 report.add(
                     "warning",
                     "PI_ZERO_DENOMINATOR",
-                    f"{m.measure_id}: the denominator is 0. If the measure doesn't apply, "
-                    "claim its exclusion instead.",
+                    f"{m.measure_id}: the denominator is 0. {advice}",
                     "pi",
                     m.measure_id,
                 )
@@ -851,7 +868,7 @@ def _run_checks(
     if rules is not None:
         _check_pi(sub, rules, report, catalog)
         _check_ecqm_cehrt(sub, rules, report)
-    _check_proportions(sub, report)
+    _check_proportions(sub, report, rules)
 
 
 def _rules(year: int, report: CheckReport) -> ProgramRules | None:

@@ -182,8 +182,8 @@ def _score_lines(
 
 
 def _exempt_from_adjustment(ws: Workspace, entity: EntityKey) -> str | None:
-    """Why no payment adjustment applies (a MIPS exempt or opt-in eligible entity that
-    has not opted in: it reports voluntarily or hasn't decided), or None when the score
+    """Why no payment adjustment applies (a MIPS exempt entity, or an opt-in eligible one
+    that elected to report voluntarily or hasn't decided), or None when the score
     sets the adjustment (MIPS eligible, opted in, or eligibility not determined)."""
     from desktop_app.elections import Election, election_state
     from desktop_app.eligibility.model import Status
@@ -200,13 +200,14 @@ def _exempt_from_adjustment(ws: Workspace, entity: EntityKey) -> str | None:
     if election is not None:
         if election.election is Election.OPT_IN:
             return None
+        # "reporting voluntarily" only for an actual Report Voluntarily election
         return "no payment adjustment (exempt; reporting voluntarily)"
     if status is Status.EXEMPT:
-        return "no payment adjustment (exempt; reporting voluntarily)"
+        return "no payment adjustment (MIPS exempt; data submitted gets feedback only)"
     if status is Status.OPT_IN_ELIGIBLE:
         return (
-            "no payment adjustment (exempt; reporting voluntarily) unless an election to "
-            "opt in is confirmed"
+            "no payment adjustment while exempt (no election yet; opting in would make "
+            "the payment adjustment apply)"
         )
     return None
 

@@ -166,9 +166,15 @@ def test_activity_a_day_short_of_its_months_is_refused(ws: Workspace, group: Ent
         r"months .*end on 06/30/2025 or later",
     ):
         att.set_ia_activity(ws, group, "IA_ERP_1", True, D(2025, 1, 1), D(2025, 6, 29))
-    # Aug 31 + 6 months is Feb 28: the month's last day when it is shorter
-    with pytest.raises(att.AttestationError, match=r"6 continuous months.*end on 02/27/2026"):
+    # started Aug 31, six months can't end within 2025: the latest start is advised, never
+    # an end date after 12/31 (which would be refused as outside the year)
+    with pytest.raises(
+        att.AttestationError,
+        match=r"6 continuous months.*can't be completed by 12/31/2025; it must start on "
+        r"07/01/2025 or earlier",
+    ) as caught:
         att.set_ia_activity(ws, group, "IA_ERP_1", True, D(2025, 8, 31), D(2025, 12, 31))
+    assert "2026" not in str(caught.value)
     assert att.ia_entry(ws, group) == {}
     assert att.default_dates("IA_ERP_1", 2025) == (D(2025, 1, 1), D(2025, 6, 30))
 

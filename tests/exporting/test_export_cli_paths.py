@@ -79,3 +79,27 @@ def test_check_reports_unreadable_stored_data_as_an_error(ws_file: Path, catalog
         report = check_entity(ws, EntityKey(2025, TIN, NPI_A), catalog)
     problem = next(p for p in report.errors if p.code == "STORED_DATA_UNREADABLE")
     assert problem.step == "practice" and "Clinician type 'XX'" in problem.message
+
+
+@pytest.mark.parametrize("under", [("x.json",), ("sub", "x.json")])
+def test_output_inside_a_file_says_it_is_a_file(
+    ws_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], under: tuple[str, ...]
+) -> None:
+    somefile = tmp_path / "somefile"
+    somefile.write_text("keep me")
+    assert _export(ws_file, "--entity", TIN, "-o", str(somefile.joinpath(*under))) == 2
+    err = capsys.readouterr().err
+    assert f"{somefile} is a file, not a folder" in err
+    assert "does not exist" not in err
+    assert somefile.read_text() == "keep me"  # untouched
+
+
+def test_all_inside_a_file_says_it_is_a_file(
+    ws_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    somefile = tmp_path / "somefile"
+    somefile.write_text("keep me")
+    assert _export(ws_file, "--all", "-o", str(somefile / "upload")) == 2
+    err = capsys.readouterr().err
+    assert f"{somefile} is a file, not a folder" in err and "--all" in err
+    assert somefile.read_text() == "keep me"

@@ -22,17 +22,30 @@ def _adjustment_line(summary) -> str:  # type: ignore[no-untyped-def]
     return next(line for line in summary.score_lines if line.startswith("Payment adjustment"))
 
 
-def test_exempt_entity_reporting_voluntarily_has_no_payment_adjustment(
-    tmp_path: Path, catalog: Catalog
-) -> None:
+def test_exempt_entity_has_no_payment_adjustment(tmp_path: Path, catalog: Catalog) -> None:
     with new_practice(tmp_path / "exempt.mipsdesk", figures=EXEMPT) as ws:
         entity = add_individual_data(ws)
         summary = build_summary(ws, entity, catalog)
     assert "MIPS exempt" in summary.election
     line = _adjustment_line(summary)
-    assert NO_ADJUSTMENT in line
+    assert "no payment adjustment (MIPS exempt; data submitted gets feedback only)" in line
+    assert "voluntarily" not in line  # no Report Voluntarily election was made
     for band in ("negative", "neutral", "positive"):
         assert band not in line
+
+
+def test_opt_in_eligible_entity_without_an_election(tmp_path: Path, catalog: Catalog) -> None:
+    # no data can be entered before an election; the summary can still be printed
+    with new_practice(tmp_path / "undecided.mipsdesk", figures=OPT_IN) as ws:
+        summary = build_summary(ws, EntityKey(2025, TIN, NPI_A), catalog)
+    assert summary.election.startswith("No election recorded")
+    line = _adjustment_line(summary)
+    assert (
+        "no payment adjustment while exempt (no election yet; opting in would make the "
+        "payment adjustment apply)" in line
+    )
+    assert "voluntarily" not in line  # nothing was elected
+    assert "This is an estimate" not in line
 
 
 def test_opt_in_eligible_entity_that_elected_voluntary_reporting(
@@ -42,6 +55,7 @@ def test_opt_in_eligible_entity_that_elected_voluntary_reporting(
         confirm_election(ws, 2025, TIN, NPI_A, Election.VOLUNTARY, "CONFIRM", "Ada Quinn")
         summary = build_summary(ws, add_individual_data(ws), catalog)
     assert NO_ADJUSTMENT in _adjustment_line(summary)
+    assert "no election yet" not in _adjustment_line(summary)
 
 
 def test_opted_in_or_eligible_entity_shows_the_estimated_band(

@@ -22,3 +22,29 @@ def test_exponent_or_underscore_is_shown_as_an_error_and_not_saved(page, qtbot, 
     assert not page.segment_errors[1].isVisible()
     saved = el.load_figures(ctx.workspace, 2025, TIN, None)[1]
     assert str(saved.allowed_charges) == "1000000.00"
+
+
+@pytest.mark.parametrize(
+    ("charges", "count", "shown"),
+    [("95,00.5", "250", "'95,00.5' has a comma in the wrong place"), ("95000", "1,0", "'1,0'")],
+)
+def test_misplaced_comma_is_shown_as_an_error_and_not_saved(  # type: ignore[no-untyped-def]
+    page,  # noqa: F811
+    qtbot,
+    ctx,
+    charges: str,
+    count: str,
+    shown: str,
+) -> None:
+    page.select(None)
+    type_segment(qtbot, page, 1, (charges, count, "300"))
+    assert page.segment_errors[1].isVisible()
+    text = page.segment_errors[1].text()
+    assert shown in text and "comma in the wrong place" in text
+    assert "only separate thousands" in text
+    assert el.load_figures(ctx.workspace, 2025, TIN, None) == {}  # not $9,500.50 nor 10
+    page.grab().save("/tmp/shots/eligibility-misplaced-comma.png")
+    type_segment(qtbot, page, 1, ("95,000.50", "1,204", "300"))
+    assert not page.segment_errors[1].isVisible()
+    saved = el.load_figures(ctx.workspace, 2025, TIN, None)[1]
+    assert str(saved.allowed_charges) == "95000.50" and saved.beneficiaries == 1204

@@ -568,6 +568,21 @@ class ElectionPage(Page):
     def save_confirmation_pdf(self, path: Path, record: ElectionRecord) -> bool:
         from desktop_app.gui.election_pdf import write_confirmation_pdf
 
+        state = next(
+            (r.state for r in self.rows if r.state.local_final == record and r.state.conflict),
+            None,
+        )
+        if state is not None:  # QPP records another election: the page says so
+            return self._save_pdf(
+                path,
+                lambda practice: _write_html_pdf(
+                    path,
+                    local_confirmation_html(practice, state),
+                    f"MIPS election confirmation {record.year} {record.key} (superseded)",
+                ),
+                failure_title="Could not save the confirmation",
+                saved="Election confirmation (superseded by QPP's record)",
+            )
         return self._save_pdf(
             path,
             lambda practice: write_confirmation_pdf(path, practice, record),
@@ -627,8 +642,6 @@ def all_confirmations_html(
     practice: Practice | None, year: int, states: list[ElectionState]
 ) -> str:
     """A summary of every final election of ``year``, then each local confirmation page."""
-    from desktop_app.gui.election_pdf import confirmation_html
-
     practice_line = f"{_esc(practice.name)} (TIN {practice.tin})" if practice else ""
     rows = []
     for state in states:
@@ -658,18 +671,54 @@ def all_confirmations_html(
     ]
     for state in states:
         if state.local_final is not None:
-            pages.append(confirmation_html(practice, state.local_final))
+            pages.append(local_confirmation_html(practice, state))
     return '<div style="page-break-before: always;"></div>'.join(pages)
+
+
+def superseded_note(state: ElectionState) -> str:
+    """Why the election confirmed here doesn't count ('' unless QPP records another)."""
+    qpp, local = state.qpp, state.local_final
+    if not state.conflict or qpp is None or local is None:
+        return ""
+    return (
+        f"Superseded: QPP records {qpp.election.label} for {state.who} "
+        f"({qpp.status_text}). CMS's record counts: MIPS Desk uses {qpp.election.label} for "
+        f"the score preview and export, not the {local.election.label} election below. "
+        "This page is kept for the practice's records only; if QPP's record is wrong, "
+        "contact the QPP Service Center (QPP@cms.hhs.gov, 1-866-288-8292)."
+    )
+
+
+def local_confirmation_html(practice: Practice | None, state: ElectionState) -> str:
+    """The confirmation page of the election confirmed here, marked superseded when QPP
+    records a different election (so the PDF never contradicts CMS's record)."""
+    from desktop_app.gui.election_pdf import confirmation_html
+
+    local = state.local_final
+    assert local is not None
+    html = confirmation_html(practice, local)
+    note = superseded_note(state)
+    if not note:
+        return html
+    html = html.replace("<h1>MIPS ", "<h1>Superseded: MIPS ", 1)
+    banner = (
+        '<table border="2" cellpadding="8" width="100%" style="border-color: #b00020;">'
+        f'<tr><td style="color: #b00020;"><b>{_esc(note)}</b></td></tr></table>'
+    )
+    return banner + html
 
 
 def write_all_confirmations_pdf(
     path: Path, practice: Practice | None, year: int, states: list[ElectionState]
 ) -> Path:
     """Write the PDF of every final election to ``path`` atomically (WriteError if not)."""
+    return _write_html_pdf(
+        path, all_confirmations_html(practice, year, states), f"MIPS elections {year}"
+    )
+
+
+def _write_html_pdf(path: Path, html: str, title: str) -> Path:
     from desktop_app.gui.pdf_writer import html_to_pdf_bytes
 
-    data = html_to_pdf_bytes(
-        all_confirmations_html(practice, year, states), title=f"MIPS elections {year}"
-    )
-    atomic_write_bytes(Path(path), data, mode=0o600)
+    atomic_write_bytes(Path(path), html_to_pdf_bytes(html, title=title), mode=0o600)
     return Path(path)
