@@ -186,10 +186,13 @@ def format_summary(data: dict[str, Any]) -> str:
         who += f"/{entity['npi']}"
     lines.append(f"MIPS score preview, performance year {data['performance_year']} ({who})")
     low, high = data["final_score_range"]
+    estimate = (
+        " — an estimate (see the estimates and warnings below)" if data.get("is_estimate") else ""
+    )
     if data["final_score"] is not None:
-        lines.append(f"Final score: {_num(data['final_score'])} points")
+        lines.append(f"Final score: {_num(data['final_score'])} points{estimate}")
     else:
-        lines.append(f"Final score: {_num(low)} to {_num(high)} points (cost unknown)")
+        lines.append(f"Final score: {_num(low)} to {_num(high)} points (cost unknown){estimate}")
     lines.append(f"  {data['final_score_reason']}")
     lines.append(f"Performance threshold: {_num(data['threshold'])} points")
     adj = data["payment_adjustment"]
@@ -198,10 +201,14 @@ def format_summary(data: dict[str, Any]) -> str:
     lines.append(f"{'Category':<10} {'Score':>9} {'Weight':>7} {'Points':>7}")
     for key in ("quality", "pi", "ia", "cost"):
         c = data["categories"][key]
-        lines.append(
-            f"{key:<10} {_num(c['score'], '%'):>9} {_num(c['weight'], '%'):>7} "
-            f"{_num(c['points']):>7}"
-        )
+        if c["score"] is None and not c["weight"]:
+            # reweighted: no score of its own, its weight moved to the other categories
+            lines.append(f"{key:<10} {'reweighted to 0%':>17} {_num(c['points'] or 0):>7}")
+        else:
+            lines.append(
+                f"{key:<10} {_num(c['score'], '%'):>9} {_num(c['weight'], '%'):>7} "
+                f"{_num(c['points']):>7}"
+            )
         for reason in c["reasons"] if key == "pi" and c["score"] == 0 else []:
             lines.append(f"    - {reason}")
     lines.append("")

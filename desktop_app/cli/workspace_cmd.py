@@ -374,10 +374,13 @@ def _practice_set(args: argparse.Namespace) -> int:
     if args.no_statuses:
         given["special_statuses"] = []
     if not workspace_path(args).exists():
-        _new_practice(given)  # check before a new workspace file is created
+        # check before a new workspace file is created
+        _check_small_practice(_new_practice(given))
     with open_workspace(args, create=True) as ws:
         current = ws.practice()
         practice = _new_practice(given, current.model_dump() if current else None)
+        if "size" in given or "special_statuses" in given:
+            _check_small_practice(practice)
         try:
             ws.save_practice(practice)
         except WorkspaceError as exc:
@@ -388,6 +391,34 @@ def _practice_set(args: argparse.Namespace) -> int:
         print("Saved the practice:")
         _print_practice(practice)
     return 0
+
+
+def _check_small_practice(practice: Practice) -> None:
+    """Refuse the small_practice status when the size says the practice is not small.
+
+    The limit is the year's small-practice maximum (eligibility data,
+    ``small_practice_max_clinicians``); the status is refused only when the size is
+    above it in every performance year MIPS Desk knows, as eligibility then never
+    counts the practice small and the pages would disagree with the stored status.
+    """
+    from desktop_app.eligibility.thresholds import known_years, year_rules
+
+    statuses = [str(s) for s in practice.special_statuses]
+    if "small_practice" not in statuses or practice.size is None:
+        return
+    years = known_years()
+    if not years:
+        return
+    limits = {y: year_rules(y).small_practice_max_clinicians for y in years}
+    if all(practice.size > limit for limit in limits.values()):
+        limit = max(limits.values())
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+        raise CliError(
+            f"--status small_practice contradicts the size of {practice.size} clinicians: a "
+            f"small practice has {limit} or fewer clinicians billing under the TIN "
+            f"({span} rules). Leave out --status small_practice (MIPS Desk works out small "
+            "practice from the size), or correct --size. Nothing was saved."
+        )
 
 
 def _new_practice(given: dict[str, Any], current: dict[str, Any] | None = None) -> Practice:

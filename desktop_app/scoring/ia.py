@@ -78,7 +78,13 @@ def _score_set(
     lookup: MeasureLookup,
     options: ScoringOptions,
     log: EstimateLog,
+    apm_credit: float = 0.0,
 ) -> tuple[float, str, list[MeasureScore]]:
+    """The set's activity score (before the APM credit), its reason and its rows.
+
+    2025+: once the activities needed are counted (or, with the APM credit, the
+    shares reach 100% minus that credit), further activities get no share.
+    """
     year = rules.performance_year
     ia = rules.ia
     statuses = [
@@ -100,6 +106,9 @@ def _score_set(
         assert ia.activities_required and ia.activities_required_special
         need = ia.activities_required_special.value if special else ia.activities_required.value
         cap = 100.0
+        room = max(0.0, 100.0 - apm_credit)  # what the activities' shares can add up to
+        given = 0.0
+        credited = 0
     # 2024 rows carry activity points; 2025+ rows have no points of their own, only
     # the share of the IA score they give (credit_percent).
     for m in mset.measurements:
@@ -215,14 +224,40 @@ def _score_set(
         else:
             count += 1
             share = 100.0 / need
+            credit = min(share, room - given)
+            if credit <= 1e-9:
+                full = (
+                    f"{need} of {need} already"
+                    if not apm_credit
+                    else f"APM credit {_r(apm_credit)}% + {credited} of {need} already"
+                )
+                rows.append(
+                    row(
+                        0.0,
+                        "Activity attested, but the IA score is already full "
+                        f"({full}): it adds nothing.",
+                        f"adds nothing ({full})",
+                        False,
+                        share,
+                    )
+                )
+                continue
+            given += credit
+            credited += 1
             rows.append(
                 row(
-                    share,
+                    credit,
                     f"Activity attested: {need} activit{'y' if need == 1 else 'ies'} "
                     f"give{'s' if need == 1 else ''} full credit"
                     + (f" ({', '.join(statuses)})" if special else "")
-                    + f", so each gives {_r(share)}% of the IA score.",
-                    f"{_r(share)}% of the IA score (1 of {need})",
+                    + f", so each gives {_r(share)}% of the IA score"
+                    + (
+                        f"; with the MIPS APM credit of {_r(apm_credit)}% this one adds "
+                        f"{_r(credit)}% to reach 100%."
+                        if credit < share
+                        else "."
+                    ),
+                    f"{_r(credit)}% of the IA score ({credited} of {need})",
                     True,
                     share,
                 )
@@ -287,7 +322,7 @@ def score_ia(
             ),
             [],
         )
-    scored = [_score_set(s, rules, lookup, options, log) for s in sets]
+    scored = [_score_set(s, rules, lookup, options, log, apm) for s in sets]
     best_index = max(range(len(scored)), key=lambda i: scored[i][0])
     rows: list[MeasureScore] = []
     for i, (_, _, set_rows) in enumerate(scored):

@@ -11,7 +11,7 @@ from desktop_app.scoring.final import choose_weights, payment_adjustment
 from desktop_app.scoring.ia import score_ia
 from desktop_app.scoring.lookup import MeasureLookup
 from desktop_app.scoring.pi import score_pi
-from desktop_app.scoring.quality import score_quality
+from desktop_app.scoring.quality import other_program_problem, score_quality
 from desktop_app.scoring.result import (
     CategoryScore,
     EstimateLog,
@@ -93,12 +93,57 @@ def score_submission(
             warnings.append(
                 f"The {s.category} set's performanceStart {s.performance_start} is not in {year}."
             )
+    ia_rules = rules.ia
+    for s in submission.sets("ia"):
+        if s.performance_start is not None and s.performance_end is not None:
+            continue
+        dated = [
+            m.measure_id
+            for m in s.measurements
+            if m.value is True and m.measure_id != ia_rules.pcmh_measure_id.value
+        ]
+        if dated:
+            missing = " and ".join(
+                name
+                for name, value in (
+                    ("performanceStart", s.performance_start),
+                    ("performanceEnd", s.performance_end),
+                )
+                if value is None
+            )
+            warnings.append(
+                "The improvement activities have no performance period dates: the "
+                f"activities' periods (at least {ia_rules.minimum_period_days.value} "
+                "continuous days, some activities longer) can't be checked without dates, so "
+                f"their credit assumes each was performed long enough ({', '.join(dated)}). "
+                "Add the dates the activities were performed (on the Improvement Activities "
+                f"page, or {missing} in the file)."
+            )
     program_warnings: list[str] = []
     for s in submission.measurement_sets:
         text = program_warning(s.program_name)
         if text is not None and text not in program_warnings:
             program_warnings.append(text)
+            log.add(
+                f"program.{s.program_name.strip()}",
+                s.program_name.strip(),
+                "MIPS Desk (the preview models traditional MIPS scoring only)",
+                text,
+            )
     warnings.extend(program_warnings)
+    for s in submission.sets("quality"):
+        for m in s.measurements:
+            info = lookup.measure(year, m.measure_id)
+            problem = (
+                other_program_problem(info, s.program_name)
+                if info is not None and info.category == "quality"
+                else None
+            )
+            if problem is not None:
+                warnings.append(
+                    f"{problem}: it earns 0 points. Remove it from the {s.submission_method} "
+                    "set or report a measure of that program."
+                )
     small_only = rules.quality.small_practice_only_methods.value
     if not options.is_small_practice:
         for method in dict.fromkeys(

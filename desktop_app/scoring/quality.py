@@ -123,6 +123,39 @@ def _seven_point_cap_removed(measure: MeasureInfo | None, method: str) -> bool:
     return bool(measure.data.get("isSevenPointCapRemoved")) and (not removed or method in removed)
 
 
+def program_label(program_name: str) -> str:
+    """'mips' -> 'MIPS', 'M0002' -> 'MVP M0002', 'appPlus' -> 'appPlus'."""
+    name = program_name.strip()
+    if name.lower() == "mips":
+        return "MIPS"
+    if len(name) == 5 and name[0] in "mM" and name[1:].isdigit():
+        return f"MVP {name.upper()}"
+    return name
+
+
+def other_program_problem(measure: MeasureInfo, program_name: str) -> str | None:
+    """Why CMS won't score ``measure`` in a set of ``program_name``, or None if it will.
+
+    A measure's ``allowedPrograms`` (measures-data.json) lists the programs it can be
+    reported in: the ACO measures 001SSP, 236SSP, for example, only in appPlus. A
+    record without the field is not checked (CMS's default is MIPS, but an MVP set
+    can't be checked against it).
+    """
+    allowed = measure.data.get("allowedPrograms")
+    if not isinstance(allowed, list):
+        return None
+    programs = [str(p) for p in allowed]
+    if program_name.strip().lower() in {p.lower() for p in programs}:
+        return None
+    label = program_label(program_name)
+    what = "a MIPS measure" if label == "MIPS" else f"a measure of {label}"
+    article = "an" if label.startswith("MVP") or label[:1].lower() in "aeiou" else "a"
+    return (
+        f"{measure.measure_id} is not {what} (only for {', '.join(programs) or 'no program'}); "
+        f"CMS won't score it in {article} {label} submission"
+    )
+
+
 def score_quality_measure(
     measure_id: str,
     value: object,
@@ -132,6 +165,7 @@ def score_quality_measure(
     lookup: MeasureLookup,
     options: ScoringOptions,
     log: EstimateLog,
+    program_name: str = "mips",
 ) -> MeasureScore:
     """Achievement points of one quality measurement for one collection type."""
     q = rules.quality
@@ -141,6 +175,17 @@ def score_quality_measure(
     floor_short = f"{_r(floor)} pts" + (" (small-practice floor)" if small else "")
     measure = lookup.measure(year, measure_id)
     title = measure.title if measure else None
+    # The most this measure can earn as this collection type: the topped-out cap when
+    # the benchmark is topped out by program and CMS did not remove the cap for it
+    # (desktop_app.quality.entry.max_points says the same on the Quality page).
+    bench = lookup.benchmark(year, measure_id, submission_method) if measure else None
+    cap = q.topped_out_cap.value
+    capped = (
+        bench is not None
+        and bench.is_topped_out_by_program
+        and not _seven_point_cap_removed(measure, submission_method)
+    )
+    most = min(q.max_points_per_measure.value, cap) if capped else q.max_points_per_measure.value
 
     def result(
         points: float,
@@ -156,7 +201,7 @@ def score_quality_measure(
             category="quality",
             collection_type=submission_method,
             points=round(points, 4),
-            max_points=q.max_points_per_measure.value,
+            max_points=most,
             counted=True,
             reason=reason,
             summary=summary,
@@ -177,6 +222,14 @@ def score_quality_measure(
             0.0,
             f"Measure {measure_id} is not a {year} quality measure in the catalog: 0 points.",
             summary=f"not a {year} quality measure: 0 pts",
+        )
+    other_program = other_program_problem(measure, program_name)
+    if other_program is not None:
+        return result(
+            0.0,
+            f"{other_program}: 0 points. Report a measure of the {program_label(program_name)} "
+            "program instead.",
+            summary=f"not a {program_label(program_name)} measure: 0 pts",
         )
     if submission_method in q.small_practice_only_methods.value and not small:
         return result(
@@ -244,7 +297,6 @@ def score_quality_measure(
         return result(
             floor, f"{fig.explanation}: {floor_text}.", fig, summary=f"no rate: {floor_short}"
         )
-    bench = lookup.benchmark(year, measure_id, submission_method)
     if bench is None or not bench.percentiles:
         points = max(floor, new_floor)
         why = f"No {year} benchmark for this measure as {submission_method}" + (
@@ -267,16 +319,17 @@ def score_quality_measure(
     dp = achievement_points(fig.performance_rate, bench.percentiles, inverse=inverse)
     points = dp.points
     text = f"{fig.explanation}. Benchmark ({submission_method}): {dp.explanation}."
-    cap = q.topped_out_cap.value
     extra = ""
-    if bench.is_topped_out_by_program and points > cap:
-        if _seven_point_cap_removed(measure, submission_method):
-            text += " Topped out, but CMS removed the 7-point cap for this measure."
-            extra = " · topped out, no cap"
+    if capped:
+        extra = f" · topped out: max {_r(most)}"
+        if points > most:
+            points = most
+            text += f" Topped out by program: capped at {_r(most)} points."
         else:
-            points = cap
-            text += f" Topped out by program: capped at {_r(cap)} points."
-            extra = f" · topped out: capped at {_r(cap)}"
+            text += f" Topped out by program: at most {_r(most)} points."
+    elif bench.is_topped_out_by_program and points > cap:
+        text += f" Topped out, but CMS removed the {_r(cap)}-point cap for this measure."
+        extra = " · topped out, no cap"
     if new_floor > points:
         points = new_floor
         text += f" New measure: floor of {_r(new_floor)} points."
@@ -307,11 +360,28 @@ def score_quality(
     """The quality category score and every measurement's points (counted or not)."""
     q = rules.quality
     all_scores: list[MeasureScore] = []
+    other_program: list[MeasureScore] = []  # CMS won't score these: never counted
     for s in sets:
         for m in s.measurements:
-            all_scores.append(
+            info = lookup.measure(year, m.measure_id)
+            target = (
+                other_program
+                if info is not None
+                and info.category == "quality"
+                and other_program_problem(info, s.program_name) is not None
+                else all_scores
+            )
+            target.append(
                 score_quality_measure(
-                    m.measure_id, m.value, s.submission_method, year, rules, lookup, options, log
+                    m.measure_id,
+                    m.value,
+                    s.submission_method,
+                    year,
+                    rules,
+                    lookup,
+                    options,
+                    log,
+                    s.program_name,
                 )
             )
     required = q.required_measures.value
@@ -323,6 +393,7 @@ def score_quality(
         )
     denominator = 10.0 * (required - reduction)
     slots = required - reduction
+    excluded = [ms.model_copy(update={"counted": False}) for ms in other_program]
     if not all_scores:
         return (
             CategoryScore(
@@ -330,10 +401,14 @@ def score_quality(
                 score=0.0,
                 weight=0.0,
                 points=0.0,
-                reason="No quality data: the quality category scores 0%.",
+                reason=(
+                    "No MIPS quality data: the quality category scores 0%."
+                    if excluded
+                    else "No quality data: the quality category scores 0%."
+                ),
                 submitted=False,
             ),
-            [],
+            excluded,
         )
     # One collection type per measure: the one with the most points.
     best: dict[str, MeasureScore] = {}
@@ -386,6 +461,7 @@ def score_quality(
                     }
                 )
             )
+    results.extend(excluded)
     achievement = sum(p.points or 0 for p in picked)
     bonus = q.small_practice_bonus.value if options.is_small_practice else 0.0
     achievement_pct = 100.0 * achievement / denominator

@@ -235,3 +235,38 @@ def test_claims_file_of_a_practice_that_is_not_small(
     small = _json(capsys, str(f), "--small-practice")
     assert small["measures"][0]["points"] > 3  # scored from the claims benchmark
     assert small["warnings"] == []
+
+
+def test_text_marks_reweighted_categories_and_an_estimate_headline(
+    tmp_path: Path, with_catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mips = _group_file(tmp_path, "mips", "registry")
+    # a small practice without PI data: PI reweighted; cost reweighted as asked
+    assert main(["preview", str(mips), "--small-practice", "--cost-reweighted"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines() if line[:4] in ("pi  ", "cost")}
+    assert "reweighted to 0%" in rows["pi"] and "unknown" not in rows["pi"]
+    assert "reweighted to 0%" in rows["cost"] and "unknown" not in rows["cost"]
+    # an MVP file is an estimate: the headline says so, not only a warning at the end
+    mvp = _group_file(tmp_path, "M0005", "registry")
+    assert main(["preview", str(mvp), "--cost-score", "50"]) == 0
+    out = capsys.readouterr().out
+    headline = next(line for line in out.splitlines() if line.startswith("Final score:"))
+    assert "an estimate" in headline
+    assert "MVP M0005: scored as traditional MIPS" in out.split("Estimates", 1)[1]
+
+
+def test_aco_measures_in_a_mips_file_earn_nothing(
+    tmp_path: Path, with_catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _group_file(tmp_path, "mips", "registry")
+    data = json.loads(path.read_text())
+    data["measurementSets"][0]["measurements"][0]["measureId"] = "001SSP"
+    path.write_text(json.dumps(data))
+    result = _json(capsys, str(path))
+    row = result["measures"][0]
+    assert row["measure_id"] == "001SSP"
+    assert row["points"] == 0 and row["counted"] is False
+    assert "001SSP is not a MIPS measure (only for appPlus)" in row["reason"]
+    assert any("CMS won't score it in a MIPS submission" in w for w in result["warnings"])
+    assert result["categories"]["quality"]["score"] == 0

@@ -125,6 +125,35 @@ def test_ia_rows_from_2025_have_no_points_only_their_share(year: int) -> None:
     assert small.measures[0].credit_percent == 100 and small.measures[0].points is None
 
 
+@pytest.mark.parametrize("year", [2025, 2026])
+@pytest.mark.parametrize(
+    ("options", "shares", "extra_summary"),
+    [
+        # a small practice needs 1 activity: the first gives 100%, the others nothing
+        ({"small_practice": True}, [100, 0, 0], "adds nothing (1 of 1 already)"),
+        # 2 needed: 50% + 50%, the third adds nothing (not 150% in all)
+        ({}, [50, 50, 0], "adds nothing (2 of 2 already)"),
+        # a MIPS APM participant has 50% already: one activity fills the other 50%
+        ({"apm_participant": True}, [50, 0, 0], "adds nothing (APM credit 50% + 1 of 2 already)"),
+    ],
+)
+def test_activities_beyond_the_number_needed_add_nothing(
+    year: int, options: dict[str, bool], shares: list[float], extra_summary: str
+) -> None:
+    lookup = MemoryLookup([ia_activity(year, i) for i in ("IA_A", "IA_B", "IA_C")])
+    result = score_submission(
+        submission(year, iaset("IA_A", "IA_B", "IA_C")), lookup, ScoringOptions(**options)
+    )
+    rows = [m for m in result.measures if m.category == "ia"]
+    assert [r.credit_percent for r in rows] == shares
+    apm = 50 if options.get("apm_participant") else 0
+    assert sum(r.credit_percent or 0 for r in rows) + apm == 100
+    assert result.categories["ia"].score == 100
+    assert rows[-1].summary == extra_summary
+    assert not rows[-1].counted
+    assert rows[0].counted
+
+
 @pytest.mark.parametrize("year", [2024, 2025, 2026])
 def test_ia_pcmh_and_apm_credit(year: int) -> None:
     assert _ia(year, ["IA_PCMH"]).score == 100

@@ -205,3 +205,51 @@ def test_an_unconfirmed_minimum_keeps_the_credit_as_an_estimate() -> None:
     assert "not confirmed, so the credit is kept" in row.reason
     assert result.is_estimate
     assert any(e.key == "ia.period.IA_A" for e in result.estimates)
+
+
+def test_a_set_without_dates_says_its_periods_were_not_checked() -> None:
+    result = score_submission(
+        submission(2025, _ia_set(None, None, "IA_A", "IA_B")), _ia_lookup(2025)
+    )
+    # no credit change: 2 of 2 activities = 100% ...
+    assert result.categories["ia"].score == 100
+    # ... but the user is told the periods could not be checked
+    said = [w for w in result.warnings if "can't be checked without dates" in w]
+    assert len(said) == 1
+    assert "performanceStart and performanceEnd" in said[0]
+    assert "IA_A, IA_B" in said[0]
+    dated = score_submission(
+        submission(2025, _ia_set("2025-01-01", "2025-12-31", "IA_A")), _ia_lookup(2025)
+    )
+    assert not any("without dates" in w for w in dated.warnings)
+
+
+def test_an_mvp_or_app_estimate_is_explained_in_the_estimates() -> None:
+    result = score_submission(
+        submission(2025, _with_program(qset(("236", rate(70, 100))), "M0005")),
+        _quality_lookup(2025),
+    )
+    assert result.is_estimate
+    mvp = [e for e in result.estimates if e.key == "program.M0005"]
+    assert len(mvp) == 1
+    assert "MVP M0005: scored as traditional MIPS" in mvp[0].explanation
+    plain = score_submission(submission(2025, qset(("236", rate(70, 100)))), _quality_lookup(2025))
+    assert not any(e.key.startswith("program.") for e in plain.estimates)
+
+
+def test_a_measure_outside_the_mvp_earns_nothing_in_that_mvp_set() -> None:
+    lookup = MemoryLookup(
+        [
+            quality_measure(
+                2025, "236", measure_type="intermediateOutcome", allowedPrograms=["mips", "M0001"]
+            )
+        ],
+        [benchmark(2025, "236", method="registry")],
+    )
+    result = score_submission(
+        submission(2025, _with_program(qset(("236", rate(70, 100))), "M0005")), lookup
+    )
+    row = result.measures[0]
+    assert row.points == 0 and not row.counted
+    assert "236 is not a measure of MVP M0005 (only for mips, M0001)" in row.reason
+    assert any("CMS won't score it in an MVP M0005 submission" in w for w in result.warnings)

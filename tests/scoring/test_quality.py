@@ -149,10 +149,61 @@ def test_topped_out_cap_and_removal(year: int) -> None:
     result = _score(year, lookup, qset(("006", rate(95, 100)), ("007", rate(95, 100))))
     assert _measure(result, "006").points == 7
     assert "capped at 7" in _measure(result, "006").reason
-    assert (
-        _measure(result, "006").summary == "rate 95% · decile 10 · 7 pts · topped out: capped at 7"
-    )
+    assert _measure(result, "006").summary == "rate 95% · decile 10 · 7 pts · topped out: max 7"
+    # the row reads "of 7", as on the Quality page (quality.entry.max_points)
+    assert _measure(result, "006").max_points == 7
     assert _measure(result, "007").points == 10
+    assert _measure(result, "007").max_points == 10
+    # a capped measure below the cap still reads "of 7"
+    low = _score(year, lookup, qset(("006", rate(40, 100))))
+    assert _measure(low, "006").max_points == 7
+    assert "topped out: max 7" in _measure(low, "006").summary
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_score_and_quality_page_agree_on_the_most_points(year: int) -> None:
+    from desktop_app.quality.entry import max_points
+    from desktop_app.rules import load_rules
+
+    capped = quality_measure(year, "006")
+    removed = quality_measure(
+        year, "007", isSevenPointCapRemoved=True, sevenPointCapRemoved=["registry"]
+    )
+    plain = quality_measure(year, "008")
+    lookup = MemoryLookup(
+        [capped, removed, plain],
+        [
+            benchmark(year, "006", topped_out_by_program=True),
+            benchmark(year, "007", topped_out_by_program=True),
+            benchmark(year, "008"),
+        ],
+    )
+    result = _score(
+        year,
+        lookup,
+        qset(("006", rate(95, 100)), ("007", rate(95, 100)), ("008", rate(95, 100))),
+    )
+    rules = load_rules(year)
+    for m in (capped, removed, plain):
+        most, _ = max_points(m, "registry", lookup, rules)
+        assert _measure(result, m.measure_id).max_points == most
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_measures_of_other_programs_earn_nothing_in_a_mips_set(year: int) -> None:
+    aco = quality_measure(year, "001SSP", allowedPrograms=["appPlus"])
+    mips = quality_measure(year, "008", allowedPrograms=["mips", "app1"])
+    lookup = MemoryLookup([aco, mips], [benchmark(year, "001SSP"), benchmark(year, "008")])
+    result = _score(year, lookup, qset(("001SSP", rate(95, 100)), ("008", rate(50, 100))))
+    row = _measure(result, "001SSP", counted=False)
+    assert row.points == 0
+    assert (
+        "001SSP is not a MIPS measure (only for appPlus); CMS won't score it in a MIPS "
+        "submission" in row.reason
+    )
+    assert any("001SSP is not a MIPS measure" in w for w in result.warnings)
+    # only 008 counts
+    assert result.categories["quality"].details["measures_counted"] == ["008"]
 
 
 @pytest.mark.parametrize("year", YEARS)

@@ -270,3 +270,79 @@ def test_mvp_data_shows_the_warning(page, qtbot) -> None:  # type: ignore[no-unt
     assert page.warnings.isVisibleTo(page)
     assert "MVP M0005: scored as traditional MIPS" in page.warnings.text()
     assert page.result["is_estimate"] is True
+
+
+def test_statuses_are_the_ones_every_page_scores_with(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A small_practice status on the Practice page that the size contradicts is not
+    used here either: the page scores with attestation.scoring_options, like the
+    Quality, PI and IA pages and the attestation summary, and says why."""
+    from desktop_app.attestation import live_preview, scoring_options
+
+    ws = page.ctx.workspace
+    group = EntityKey(2025, TIN)
+    save_value(ws, group, "ia", "IA_PM_2", True)
+    ws.save_practice(
+        Practice.model_validate(
+            {**ws.practice().model_dump(), "size": 20, "special_statuses": ["small_practice"]}
+        )
+    )
+    qtbot.waitUntil(lambda: page.result["categories"]["ia"]["score"] == 50)
+    assert not scoring_options(ws, group).small_practice
+    assert page.result["categories"]["quality"]["weight"] == 30  # not the small 40%
+    assert page.result["categories"]["pi"]["weight"] == 25
+    others = live_preview(ws, group, page.ctx.catalog)
+    for key in ("quality", "pi", "ia"):
+        assert page.result["categories"][key]["weight"] == others.categories[key].weight
+    text = page.statuses.text()
+    assert text.startswith("Special statuses: none")
+    assert "Not used: Small practice as set on the Practice page" in text
+    assert "20 clinicians" in text
+
+
+def test_collection_types_caps_and_reweighted_cards_read_as_on_the_other_pages(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.quality.entry import max_points
+    from desktop_app.rules import load_rules
+
+    ws = page.ctx.workspace
+    group = EntityKey(2025, TIN)
+    value = {
+        "isEndToEndReported": False,
+        "performanceMet": 95,
+        "performanceNotMet": 5,
+        "eligiblePopulation": 100,
+    }
+    save_value(ws, group, "quality", "047", value)  # registry
+    save_value(ws, group, "quality", "001", value, submission_method="electronicHealthRecord")
+    save_value(ws, group, "ia", "IA_PM_2", True)
+    qtbot.waitUntil(lambda: len(page.result["measures"]) == 3)
+    shown = {
+        page.table.item(r, 1).text().split(" ")[0]: page.table.item(r, 2).text()
+        for r in range(page.table.rowCount())
+    }
+    # CMS's names, as the Quality page and the attestation summary show them
+    assert shown["047"] == "MIPS CQM"
+    assert shown["001"] == "eCQM"
+    assert shown["IA_PM_2"] == "manual entry (registry)"
+    rows = {page.table.item(r, 1).text().split(" ")[0]: r for r in range(page.table.rowCount())}
+    page.table.selectRow(rows["001"])
+    facts_line = page.details.text().splitlines()[1]
+    assert facts_line.startswith("Quality · eCQM ·")
+    assert "electronicHealthRecord" not in facts_line
+    # every quality row reads "of N" with the Quality page's maximum (7 when capped)
+    rules = load_rules(2025)
+    catalog = page.ctx.catalog
+    for m in page.result["measures"]:
+        if m["category"] == "quality":
+            info = catalog.measure(2025, m["measure_id"])
+            most, note = max_points(info, m["collection_type"], catalog, rules)
+            assert m["max_points"] == most
+            if note:
+                assert "topped out: max 7" in m["summary"]
+    # a small practice without PI data: PI is reweighted, its card says so
+    card = page.cards["pi"]
+    assert page.result["categories"]["pi"]["weight"] == 0
+    assert card.score.text() == "Reweighted to 0%"
+    assert "0 points" in card.detail.text()
+    page.show()
+    qtbot.waitExposed(page)
+    page.grab().save("/tmp/shots/score_labels_reweighted.png")

@@ -83,6 +83,22 @@ def short_reason(row: dict[str, Any]) -> str:
     return first if first.endswith(".") or first == reason else first + "."
 
 
+def collection_label(row: dict[str, Any]) -> str:
+    """The row's collection type as CMS and the other pages name it: eCQM, MIPS CQM,
+    Medicare Part B claims for quality; the source (manual entry, file upload from the
+    EHR) for PI and IA, as the PI and IA pages say."""
+    method = row.get("collection_type")
+    if not method:
+        return ""
+    if row.get("category") == "quality":
+        from desktop_app.quality.picker import COLLECTION_TYPE_LABELS
+
+        return COLLECTION_TYPE_LABELS.get(str(method), str(method))
+    from desktop_app.attestation import source_label
+
+    return source_label((str(method), "mips"))
+
+
 def points_text(row: dict[str, Any]) -> str:
     """The Points cell: the row's points, or '—' where it has none of its own (PI
     attestations, 2025+ improvement activities: their credit is in the reason)."""
@@ -100,7 +116,7 @@ def row_details(row: dict[str, Any]) -> str:
         name += f" — {row['title']}"
     facts: list[str] = [CATEGORY_TITLES.get(row["category"], row["category"])]
     if row.get("collection_type"):
-        facts.append(str(row["collection_type"]))
+        facts.append(collection_label(row))
     if row.get("points") is not None:
         facts.append(
             f"{_num(row['points'])} points"
@@ -226,14 +242,19 @@ class CategoryCard(QFrame):
     def show_category(self, data: dict[str, Any]) -> None:
         score = data["score"]
         self.score.setText(_num(score, "%") if score is not None else "—")
+        pts = data["points"]
         if score is None and data["weight"]:
             self.score.setText("unknown")
-        pts = data["points"]
-        self.detail.setText(
-            f"weight {_num(data['weight'], '%')} → "
-            + (f"{_num(pts)} points" if pts is not None else "points unknown")
-            + (" · estimate" if data.get("estimate") else "")
-        )
+        if score is None and not data["weight"]:
+            # reweighted: its weight moved to the other categories
+            self.score.setText("Reweighted to 0%")
+            self.detail.setText("not scored → 0 points (its weight goes to the other categories)")
+        else:
+            self.detail.setText(
+                f"weight {_num(data['weight'], '%')} → "
+                + (f"{_num(pts)} points" if pts is not None else "points unknown")
+                + (" · estimate" if data.get("estimate") else "")
+            )
         if data["category"] == "pi" and data["score"] == 0 and data.get("reasons"):
             count = len(data["reasons"])
             self.detail.setText(
@@ -446,49 +467,47 @@ class ScorePage(Page):
                     self.entity.setCurrentIndex(i)
         self.entity.blockSignals(False)
 
-    def _statuses(self, key: Any) -> tuple[frozenset[str], str]:
-        """The special statuses of the selected entity and a line saying where they come from.
+    def _statuses(self, key: Any) -> str:
+        """A line saying which special statuses the preview uses and where they come from.
 
-        The Eligibility page's determination (small practice from the clinician count,
-        statuses entered there or found by a QPP lookup) combined with the statuses
-        set on the Practice page.
+        Only an explanation: the statuses themselves are the ones every page scores with
+        (``desktop_app.attestation.entity_facts`` / ``scoring_options``): the Eligibility
+        page's determination (small practice from the clinician count, statuses entered
+        there or found by a QPP lookup), or the Practice page's statuses when there is no
+        determination for the year.
         """
+        from desktop_app.attestation import entity_facts
         from desktop_app.eligibility.model import special_status_label
         from desktop_app.eligibility.store import entity_eligibility
 
         ws = self.ctx.workspace
         practice = ws.practice() if ws is not None else None
         if ws is None or practice is None:
-            return frozenset(), "Special statuses: none."
-        sources: dict[str, str] = {}
+            return "Special statuses: none."
+        facts = entity_facts(ws, key)
         try:
             found = entity_eligibility(ws, self.ctx.year, key.tin, key.npi)
         except ValueError:  # no eligibility rules for the year
             found = None
         practice_codes = [str(s) for s in practice.special_statuses]
-        if found is not None:
-            effective = found.effective
-            for code in effective.special_statuses:
-                if effective.source == "qpp":
-                    sources[code] = "QPP eligibility lookup"
-                elif code == "small_practice" and code not in practice_codes:
-                    size = practice.size
-                    sources[code] = (
-                        f"{size} clinicians billing under the TIN, Practice page"
-                        if size is not None
-                        else "from the clinician count"
-                    )
-                elif code in practice_codes:
-                    sources[code] = "Practice page"
-                else:
-                    sources[code] = "Eligibility page"
-        for code in practice_codes:
-            sources.setdefault(code, "Practice page")
-        from desktop_app.attestation import entity_facts
-
-        if entity_facts(ws, key).pi_hardship:
+        sources: dict[str, str] = {}
+        for code in sorted(facts.special_statuses):
+            if found is None:
+                sources[code] = "Practice page"
+            elif found.effective.source == "qpp":
+                sources[code] = "QPP eligibility lookup"
+            elif code == "small_practice":
+                sources[code] = (
+                    f"{practice.size} clinicians billing under the TIN, Practice page"
+                    if practice.size is not None
+                    else "from the clinician count"
+                )
+            elif code in practice_codes:
+                sources[code] = "Practice page"
+            else:
+                sources[code] = "Eligibility page"
+        if facts.pi_hardship:
             sources.setdefault("pi_hardship", "Promoting Interoperability page")
-        used = frozenset(c for c in sources if c in SCORING_STATUSES)
         if not sources:
             text = (
                 "Special statuses: none (set them on the Practice page; small practice "
@@ -510,7 +529,20 @@ class ScorePage(Page):
                 + ", ".join(parts)
                 + ". Change them on the Practice or Eligibility page."
             )
-        return used, text
+        ignored = [c for c in practice_codes if c not in facts.special_statuses]
+        if ignored and found is not None:
+            why = "QPP's eligibility lookup" if found.effective.source == "qpp" else ""
+            if not why and "small_practice" in ignored:
+                why = next((r for r in found.effective.reasons if "small practice" in r), "")
+            text += (
+                " Not used: "
+                + ", ".join(special_status_label(c) for c in ignored)
+                + " as set on the Practice page — the eligibility determination for "
+                + f"{self.ctx.year} decides"
+                + (f" ({why.rstrip('.')})" if why else "")
+                + "."
+            )
+        return text
 
     def _fail(self, text: str) -> None:
         self.result = None
@@ -544,16 +576,14 @@ class ScorePage(Page):
                 "The score preview needs the measures catalog. Use Update measures data to get it."
             )
             return
-        statuses, statuses_text = self._statuses(key)
-        self.statuses.setText(statuses_text)
+        self.statuses.setText(self._statuses(key))
         try:
             submission = build_submission(ws, key)
             # The entity's statuses, APM participation and PI hardship exactly as the
-            # PI, IA and Quality pages score them, plus what this page asks for.
+            # PI, IA and Quality pages and the attestation summary score them (unchanged),
+            # plus what only this page asks for.
             options = scoring_options(ws, key).model_copy(
                 update={
-                    "small_practice": "small_practice" in statuses,
-                    "special_statuses": statuses,
                     "cost_score": None if self.cost_unknown.isChecked() else self.cost.value(),
                     "prior_quality_score": (
                         self.prior.value() if self.use_prior.isChecked() else None
@@ -602,7 +632,7 @@ class ScorePage(Page):
             values = [
                 CATEGORY_SHORT.get(m["category"], m["category"]),
                 name,
-                m["collection_type"] or "",
+                collection_label(m),
                 points_text(m),
                 "Yes" if m["counted"] else "No",
                 short_reason(m),
