@@ -7,7 +7,12 @@ with :class:`Catalog` (one per thread: SQLite connections are not shared between
 threads).
 """
 
-from desktop_app.catalog.errors import CatalogError, CatalogSourceError, CatalogUpdateError
+from desktop_app.catalog.errors import (
+    CatalogError,
+    CatalogLayoutError,
+    CatalogSourceError,
+    CatalogUpdateError,
+)
 from desktop_app.catalog.model import Benchmark, Category, MeasureInfo, Mvp, SearchHit, SourceInfo
 from desktop_app.catalog.reader import Catalog
 
@@ -15,6 +20,7 @@ __all__ = [
     "Benchmark",
     "Catalog",
     "CatalogError",
+    "CatalogLayoutError",
     "CatalogSourceError",
     "CatalogUpdateError",
     "Category",

@@ -69,6 +69,22 @@ _BUILDING = "Building the measures catalog"
 
 NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
 
+_LOST_TRADEMARK = re.compile(r"(?<=\bCommon Agreement)TM\b|(?<=\bTEFCA)TM\b")
+"""Where CMS's measures data lost a ™ sign and kept its letters: "Trusted Exchange
+Framework and Common AgreementTM (TEFCATM)" (2026 PI_HIE_6 and PI_PHCDRR_6). Only these
+known names match, so that words and acronyms that merely end in "TM" stay as they are."""
+
+TEXT_FIXES_VERSION = 1
+"""Version of :func:`clean_text`, stored in the catalog's ``meta`` table (key
+``text_fixes``): a catalog built with older fixes is rebuilt from its source by
+:func:`desktop_app.catalog.source.ensure_catalog`, though the data's hash is unchanged."""
+
+
+def clean_text(text: str) -> str:
+    """A measure title or description as people should read it: a ™ sign the source
+    wrote as the letters TM ("Common AgreementTM (TEFCATM)") is written ™ again."""
+    return _LOST_TRADEMARK.sub("™", text)
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -431,7 +447,12 @@ class _Rows:
             for v in (emeasure_id, _opt_str(record, "nqfId"), _opt_str(record, "nqfEMeasureId"))
             if v
         )
-        description = rec.description or ""
+        title = clean_text(rec.title)
+        description = clean_text(rec.description or "")
+        if title != rec.title or description != (rec.description or ""):
+            record = {**record, "title": title}
+            if "description" in record:
+                record["description"] = description
         self.measures.append(
             (
                 row_id,
@@ -439,7 +460,7 @@ class _Rows:
                 rec.measureId,
                 rec.category,
                 TIER_MIPS,  # set by finish() once the year's MVP ids are known
-                rec.title,
+                title,
                 description,
                 rec.metricType or "",
                 emeasure_id,
@@ -448,7 +469,7 @@ class _Rows:
             )
         )
         self._programs.append((rec.category, rec.allowedPrograms, rec.isRegistryMeasure))
-        self.fts.append((row_id, rec.measureId, rec.title, description, other_ids))
+        self.fts.append((row_id, rec.measureId, title, description, other_ids))
 
     def finish(self) -> None:
         """Set each measure's search tier (needs every file of the year read)."""
@@ -517,7 +538,8 @@ def _write(conn: sqlite3.Connection, info: SourceInfo, rows: _Rows) -> None:
     conn.executescript(DDL)
     conn.execute("BEGIN")
     conn.execute(
-        "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('text_fixes', ?)",
+        (str(SCHEMA_VERSION), str(TEXT_FIXES_VERSION)),
     )
     conn.execute(
         "INSERT INTO source (path, version, content_hash, built_at, years) VALUES (?, ?, ?, ?, ?)",

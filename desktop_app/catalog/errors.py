@@ -20,3 +20,15 @@ class CatalogUpdateError(CatalogError):
 
     Nothing was replaced: the previous catalog and downloaded data stay in place.
     """
+
+
+class CatalogLayoutError(CatalogError):
+    """The catalog file was built by another version of MIPS Desk (another layout).
+
+    It holds nothing a user typed: it is rebuilt from its measures data, or downloaded
+    again with ``mipsdesk catalog update`` when that data isn't there."""
+
+    def __init__(self, message: str, found: int, expected: int) -> None:
+        super().__init__(message)
+        self.found = found
+        self.expected = expected

@@ -74,6 +74,28 @@ class MeasureInfo(BaseModel):
     def submission_methods(self) -> list[str]:
         return list(self.data.get("submissionMethods", []))
 
+    @property
+    def allowed_programs(self) -> list[str] | None:
+        """The programs (``programName`` values) that may report the measure: "mips",
+        "app1", "appPlus", "ssp", MVP ids such as "M0005"; None when the record has no
+        ``allowedPrograms`` field (CMS's util/program-names/program-names.json then
+        means its DEFAULT, "mips")."""
+        value = self.data.get("allowedPrograms")
+        if not isinstance(value, list):
+            return None
+        return [str(p) for p in value]
+
+    def allows_program(self, program: str) -> bool:
+        """Whether a measurement set of ``program`` ("mips", an MVP id, ...) may hold
+        the measure (compared without regard to case). A record without
+        ``allowedPrograms`` restricts nothing beyond its category: such older records
+        were MIPS measures, and an MVP's own measure lists decide for MVPs."""
+        allowed = self.allowed_programs
+        if allowed is None:
+            return True
+        wanted = program.casefold()
+        return any(p.casefold() == wanted for p in allowed)
+
 
 class Benchmark(BaseModel):
     """One row of benchmarks/YEAR.json: a measure's benchmark for one collection type."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 
-from desktop_app.catalog.errors import CatalogError
+from desktop_app.catalog.errors import CatalogError, CatalogLayoutError
 from desktop_app.catalog.model import Benchmark, Category, MeasureInfo, Mvp, SearchHit, SourceInfo
 from desktop_app.catalog.schema import APPLICATION_ID, CATEGORIES, REQUIRED_TABLES, SCHEMA_VERSION
 
@@ -41,16 +41,23 @@ def _folded_words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(plain)]
 
 
+def _same_words(found: list[str], words: list[str]) -> bool:
+    """``found`` is ``words``, the last one typed matching as a prefix ("diab" for
+    "diabetes"), so that a word being typed ranks as the whole word will."""
+    return len(found) == len(words) and found[:-1] == words[:-1] and found[-1].startswith(words[-1])
+
+
 def _title_match(title: str, words: list[str]) -> int:
     """0 the title is the words typed; 1 its heading before ':' is ('Diabetes: ...');
     2 it starts with them; 3 it holds them as a phrase; 4 otherwise. The last word
-    typed also matches as a prefix for 2 and 3, as in the full-text search."""
+    typed also matches as a prefix, as in the full-text search: 'diab' ranks
+    'Diabetes: Eye Exam' as a heading match, as 'diabetes' does."""
     if not words:
         return _TITLE_OTHER
     title_words = _folded_words(title)
-    if title_words == words:
+    if _same_words(title_words, words):
         return _TITLE_EXACT
-    if ":" in title and _folded_words(title.split(":", 1)[0]) == words:
+    if ":" in title and _same_words(_folded_words(title.split(":", 1)[0]), words):
         return _TITLE_HEADING
     n = len(words)
 
@@ -134,10 +141,12 @@ class Catalog:
         if app_id != APPLICATION_ID:
             raise CatalogError(not_a_catalog)
         if version != SCHEMA_VERSION:
-            raise CatalogError(
+            raise CatalogLayoutError(
                 f"The measures catalog {path} was built by another version of MIPS Desk "
                 f"(catalog layout {version}; this version reads layout {SCHEMA_VERSION}). "
-                "Rebuild it with `mipsdesk catalog build` or `mipsdesk catalog update`."
+                "Rebuild it with `mipsdesk catalog build` or `mipsdesk catalog update`.",
+                version,
+                SCHEMA_VERSION,
             )
         if not tables >= REQUIRED_TABLES:
             raise CatalogError(not_a_catalog)
@@ -180,6 +189,15 @@ class Catalog:
         )
         counts["mvps"] = int(self._rows("SELECT count(*) FROM mvps WHERE year = ?", (year,))[0][0])
         return counts
+
+    def text_fixes(self) -> int:
+        """The version of the title/description fixes the catalog was built with
+        (:data:`desktop_app.catalog.build.TEXT_FIXES_VERSION`); 0 before there were any."""
+        rows = self._rows("SELECT value FROM meta WHERE key = 'text_fixes'")
+        try:
+            return int(rows[0][0]) if rows else 0
+        except ValueError:
+            return 0
 
     def source(self) -> SourceInfo:
         """Where the catalog was built from, when, and the content hash of that data."""

@@ -16,8 +16,13 @@ import os
 from pathlib import Path
 
 from desktop_app import paths
-from desktop_app.catalog.build import Progress, build_catalog, source_content_hash
-from desktop_app.catalog.errors import CatalogError, CatalogSourceError
+from desktop_app.catalog.build import (
+    TEXT_FIXES_VERSION,
+    Progress,
+    build_catalog,
+    source_content_hash,
+)
+from desktop_app.catalog.errors import CatalogError, CatalogLayoutError, CatalogSourceError
 from desktop_app.catalog.reader import Catalog
 from desktop_app.settings import Settings, SettingsError, load_settings
 
@@ -32,6 +37,25 @@ HOW_TO_GET_CATALOG = (
     "settings.json) to that folder, then run `mipsdesk catalog build`."
 )
 """What to tell a user who has no catalog and no measures data; shown by the GUI and CLI."""
+
+
+def old_catalog_message(path: Path, found: int, expected: int) -> str:
+    """What to tell a user whose catalog is of an older layout, with no measures data
+    folder to rebuild it from (e.g. after upgrading MIPS Desk)."""
+    return (
+        f"The measures catalog {path} is from an older version of MIPS Desk (catalog layout "
+        f"{found}; this version reads layout {expected}), and the measures data it was built "
+        "from isn't available to rebuild it. Run `mipsdesk catalog update` (or Catalog → "
+        "Update measures data in the application): it downloads CMS's measures data and "
+        "rebuilds the catalog. Nothing you entered is in the catalog, so nothing is lost."
+    )
+
+
+def _usable(path: Path) -> Catalog | None:
+    try:
+        return Catalog.open(path)
+    except CatalogError:
+        return None
 
 
 def _settings(settings: Settings | None) -> Settings:
@@ -75,13 +99,6 @@ def find_catalog_source(settings: Settings | None = None) -> Path | None:
     return None
 
 
-def _usable(path: Path) -> Catalog | None:
-    try:
-        return Catalog.open(path)
-    except CatalogError:
-        return None
-
-
 def ensure_catalog(
     settings: Settings | None = None, progress: Progress | None = None
 ) -> Catalog | None:
@@ -90,19 +107,35 @@ def ensure_catalog(
     The catalog at :func:`desktop_app.paths.catalog_path` is used as it is when it
     opens and was built from the same content as the discovered source (or when
     there is no source). It is (re)built from the source when it is absent, of an
-    older layout, or the source's content changed. Returns None when there is no
+    older layout, built with older title fixes (``TEXT_FIXES_VERSION``), or the
+    source's content changed. Returns None when there is no
     catalog and no source: show :data:`HOW_TO_GET_CATALOG`.
 
     Raises CatalogSourceError if the source is malformed (the previous catalog, if
-    any, stays on disk) or a configured source folder does not exist.
+    any, stays on disk) or a configured source folder does not exist, and
+    CatalogLayoutError (:func:`old_catalog_message`: run ``mipsdesk catalog update``)
+    for a catalog of another layout when there is no source to rebuild it from.
     """
     path = paths.catalog_path()
     source = find_catalog_source(settings)
-    current = _usable(path) if path.exists() else None
+    current = None
+    if path.exists():
+        try:
+            current = Catalog.open(path)
+        except CatalogLayoutError as exc:
+            if source is None:
+                raise CatalogLayoutError(
+                    old_catalog_message(path, exc.found, exc.expected), exc.found, exc.expected
+                ) from exc
+        except CatalogError:
+            current = None
     if current is not None:
         if source is None:
             return current
-        if current.source().content_hash == source_content_hash(source):
+        if (
+            current.source().content_hash == source_content_hash(source)
+            and current.text_fixes() == TEXT_FIXES_VERSION
+        ):
             return current
         current.close()
     elif source is None:

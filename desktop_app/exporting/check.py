@@ -31,7 +31,11 @@ from desktop_app.formats.qpp_json import (
     SinglePerformanceRate,
     Submission,
 )
-from desktop_app.formats.submission_rules import exclusion_problems, quality_value_problems
+from desktop_app.formats.submission_rules import (
+    exclusion_problems,
+    program_problems,
+    quality_value_problems,
+)
 from desktop_app.models.identifiers import validate_npi, validate_tin
 from desktop_app.reporting import VALUES_TABLE, EntityKey, build_submission, ensure_tables
 
@@ -329,6 +333,8 @@ def _check_measures(
                 step,
             )
         for p in exclusion_problems(mset, catalog, year):
+            report.add("error", p.code, p.message, step, p.measure_id)
+        for p in program_problems(mset, catalog, year):
             report.add("error", p.code, p.message, step, p.measure_id)
         for m in mset.measurements:
             info = catalog.measure(year, m.measure_id)

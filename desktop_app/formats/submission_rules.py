@@ -13,6 +13,10 @@ for the pre-export check:
 - the value's shape per category: quality counts, IA true/false, PI true/false or
   numerator/denominator; a multi-rate measure with strata, a single-rate one without
   (``VALUE_SHAPE``);
+- measures of the set's program (``PROGRAM_NOT_ALLOWED``): a measure whose
+  ``allowedPrograms`` in measures-data.json lacks the set's ``programName`` ("mips" for
+  traditional MIPS, an MVP id such as M0005), e.g. the Shared Savings Program's 001SSP
+  (allowedPrograms ["appPlus"]) in a traditional MIPS set;
 - a measure reported together with its own exclusion (``MEASURE_WITH_ITS_EXCLUSION``;
   ../shared/docs/qpp-formats.md: "A measure and its own exclusion measure can't both
   be in one set");
@@ -78,6 +82,90 @@ def period_problems(mset: MeasurementSet, year: int, where: str) -> list[RulePro
                     f"{label} {d.isoformat()} is outside performance year {year} "
                     f"(January 1 – December 31, {year}).",
                     f"{where}.{label}",
+                )
+            )
+    return out
+
+
+PROGRAM_NAMES: dict[str, str] = {
+    "mips": "traditional MIPS",
+    "app1": "the APM Performance Pathway (APP)",
+    "appplus": "the APP Plus quality measure set",
+    "ssp": "the Medicare Shared Savings Program",
+    "pcf": "Primary Care First",
+    "cpcplus": "CPC+",
+    "hvbp": "Hospital Value-Based Purchasing",
+}
+"""How messages name the ``programName`` values of CMS's
+qpp-measures-data util/program-names/program-names.json (keys folded to lower case);
+the other names there are MVP ids."""
+
+_MAX_MVPS_NAMED = 5
+
+
+def program_text(program: str) -> str:
+    """``mips`` -> "traditional MIPS", ``M0005`` -> "MVP M0005"."""
+    return PROGRAM_NAMES.get(program.casefold(), f"MVP {program}")
+
+
+def programs_text(programs: list[str]) -> str:
+    """Where a measure belongs, for messages: "the APP Plus quality measure set
+    (appPlus) and MVP M1366"; long MVP lists are shortened ("27 MVPs (G0053, …)")."""
+    named = [f"{program_text(p)} ({p})" for p in programs if p.casefold() in PROGRAM_NAMES]
+    mvps = [p for p in programs if p.casefold() not in PROGRAM_NAMES]
+    if len(mvps) == 1:
+        named.append(f"MVP {mvps[0]}")
+    elif len(mvps) > _MAX_MVPS_NAMED:
+        named.append(f"{len(mvps)} MVPs ({', '.join(mvps[:_MAX_MVPS_NAMED])}, …)")
+    elif mvps:
+        named.append(f"MVPs {', '.join(mvps)}")
+    if not named:
+        return "no program"
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def program_problem(
+    measure_id: str, program: str, info: MeasureInfo, catalog: RulesCatalog | None = None
+) -> str | None:
+    """Why a measurement set of ``program`` can't hold the measure (None if it can):
+    the measure's ``allowedPrograms`` lacks the program. With ``catalog``, a measure
+    of the same title that the program may report is named as the one to use."""
+    if info.allows_program(program):
+        return None
+    allowed = info.allowed_programs or []
+    text = (
+        f"Measure {measure_id} belongs to {programs_text(allowed)} in {info.year}, "
+        f'not to {program_text(program)} (programName "{program}")'
+    )
+    twin = None
+    if catalog is not None and measure_id.upper().endswith("SSP"):
+        other = catalog.measure(info.year, measure_id[:-3])
+        if other is not None and other.title == info.title and other.allows_program(program):
+            twin = other.measure_id
+    if twin is not None:
+        return f"{text}: report measure {twin} ({info.title}) instead."
+    return f"{text}: remove it, or report it under one of its own programs."
+
+
+def program_problems(
+    mset: MeasurementSet, catalog: RulesCatalog, year: int, where: str = ""
+) -> list[RuleProblem]:
+    """Measures of ``mset`` that its program (``programName``) can't report
+    (``PROGRAM_NOT_ALLOWED``): their ``allowedPrograms`` lack it. Measures unknown to the
+    catalog or of another category are left to the rules that report those."""
+    out = []
+    for j, m in enumerate(mset.measurements):
+        info = catalog.measure(year, m.measure_id)
+        if info is None or info.category != mset.category:
+            continue
+        text = program_problem(m.measure_id, mset.program_name, info, catalog)
+        if text is not None:
+            out.append(
+                RuleProblem(
+                    "PROGRAM_NOT_ALLOWED",
+                    text,
+                    f"{where}{'.' if where else ''}measurements[{j}].measureId",
+                    m.measure_id,
                 )
             )
     return out
@@ -202,10 +290,10 @@ def quality_value_problems(
                 out.append(
                     RuleProblem(
                         "CQM_EXCLUSION_NOT_ZERO",
-                        f"{measure_id}{label}: a MIPS CQM reports denominator exclusions as "
-                        "part of 'performance not met' or exceptions; "
-                        "eligiblePopulationExclusion must be 0, not "
-                        f"{row.eligible_population_exclusion}.",
+                        f"{measure_id}{label}: a MIPS CQM can't report denominator "
+                        f"exclusions: leave the {row.eligible_population_exclusion} excluded "
+                        "patients out of eligiblePopulation (now "
+                        f"{row.eligible_population}) and send eligiblePopulationExclusion 0.",
                         f"{loc}.eligiblePopulationExclusion",
                         measure_id,
                     )
@@ -275,6 +363,7 @@ def set_problems(
                     m.measure_id,
                 )
             )
+    out.extend(program_problems(mset, catalog, year, where))
     out.extend(exclusion_problems(mset, catalog, year, where))
     return out
 

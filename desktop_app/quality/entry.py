@@ -24,7 +24,7 @@ It refuses or flags what export refuses or leaves out, for the same reasons:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from desktop_app.catalog.model import MeasureInfo
@@ -107,6 +107,21 @@ class Counts:
         return {_JSON_KEYS[name]: self.get(name) or 0 for name in FIELDS}
 
 
+def cqm_exclusion_fix(counts: Counts) -> Counts | None:
+    """A MIPS CQM's counts with the denominator exclusions taken out of the eligible
+    population (and 0 exclusions), or None when that gives no sound record: nothing to
+    take out, or a population that would be 0 or smaller than met + not met +
+    exceptions (the counts themselves are wrong then)."""
+    pop, excl = counts.eligible_population, counts.exclusions or 0
+    if pop is None or excl <= 0:
+        return None
+    left = pop - excl
+    others = (counts.met or 0) + (counts.not_met or 0) + (counts.exceptions or 0)
+    if left <= 0 or left < others:
+        return None
+    return replace(counts, eligible_population=left, exclusions=0)
+
+
 def parse_count(text: str, name: FieldName) -> tuple[int | None, EntryIssue | None]:
     """A typed count: '' -> None; '1,200' -> 1200; anything else is an error naming the field."""
     cleaned = text.strip().replace(",", "").replace(" ", "")
@@ -181,15 +196,36 @@ def check_counts(
         # "eligiblePopulationExclusion should be 0 for all CQM measures as excluded
         # populations should already have been subtracted out of the eligible
         # population in the denominator". The export check refuses it the same way.
-        add(
-            "error",
-            f"A MIPS CQM reports denominator exclusions by leaving those patients out of the "
-            f"eligible population: enter {max(pop - excl, 0)} as the eligible population "
-            f"({pop} - {excl} excluded) and 0 as denominator exclusions. CMS expects "
-            "eligiblePopulationExclusion = 0 for MIPS CQMs, and the export refuses it.",
-            "exclusions",
-            CQM_EXCLUSION_NOT_ZERO,
+        rule = (
+            "A MIPS CQM reports denominator exclusions by leaving those patients out of the "
+            "eligible population (CMS expects eligiblePopulationExclusion = 0 for MIPS CQMs, "
+            "and the export refuses it)"
         )
+        others = met + not_met + exc
+        if excl > pop:
+            text = (
+                f"{rule}, but the {excl} exclusions are more than the eligible population "
+                f"{pop}: correct the counts, then enter the eligible population without the "
+                "excluded patients and 0 as denominator exclusions."
+            )
+        elif pop - excl == 0:
+            text = (
+                f"{rule}, but all {pop} patients are excluded: nothing would be left to "
+                "report. Correct the counts, or remove the measure if no patient qualifies."
+            )
+        elif pop - excl < others:
+            text = (
+                f"{rule}, but without the {excl} excluded patients the eligible population "
+                f"would be {pop - excl}, less than met {met} + not met {not_met} + exceptions "
+                f"{exc} = {others}: correct the counts first (the eligible population holds "
+                "every met, not met, excepted and excluded patient)."
+            )
+        else:
+            text = (
+                f"{rule}: enter {pop - excl} as the eligible population ({pop} - {excl} "
+                "excluded) and 0 as denominator exclusions."
+            )
+        add("error", text, "exclusions", CQM_EXCLUSION_NOT_ZERO)
     if reported > pop:
         add(
             "error",

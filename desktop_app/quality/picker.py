@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from desktop_app.catalog.model import Benchmark, MeasureInfo, Mvp, SearchHit
+from desktop_app.formats.submission_rules import program_text, programs_text
 from desktop_app.rules import RulesError, load_rules
 from desktop_app.scoring.deciles import PERCENTILE_KEYS
 
@@ -206,7 +207,31 @@ class MeasureRow:
 
     @property
     def in_traditional_mips(self) -> bool:
-        return not self.allowed_programs or "mips" in self.allowed_programs
+        return self.allows_program("mips")
+
+    def allows_program(self, program: str) -> bool:
+        """Whether a measurement set of ``program`` ("mips", an MVP id) may hold the
+        measure (its ``allowedPrograms``; not stated = no restriction)."""
+        wanted = program.casefold()
+        return not self.allowed_programs or any(
+            p.casefold() == wanted for p in self.allowed_programs
+        )
+
+    @property
+    def programs_label(self) -> str:
+        """Where the measure belongs, for people: "the APP Plus quality measure set
+        (appPlus) and MVP M1366"."""
+        return programs_text(list(self.allowed_programs)) if self.allowed_programs else ""
+
+    def program_refusal(self, program: str = "mips") -> str | None:
+        """Why the measure can't be added for ``program`` (None if it can)."""
+        if self.allows_program(program):
+            return None
+        return (
+            f"{self.measure_id} ({self.title}) belongs to {self.programs_label} in "
+            f"{self.year}, not to {program_text(program)}: CMS refuses it in a "
+            f"{program_text(program)} submission."
+        )
 
     @property
     def entry_methods(self) -> tuple[str, ...]:
@@ -244,7 +269,7 @@ class MeasureRow:
         elif any(b.topped_out for b in self.benchmarks):
             out.append("Topped out")
         if not self.in_traditional_mips:
-            out.append("APP only (not traditional MIPS)")
+            out.append("Other programs only")
         return out
 
 
@@ -259,6 +284,9 @@ class MeasureFilter:
     """Outcome and high priority both count as high priority, as CMS counts them."""
     specialty: str | None = None
     mvp: str | None = None
+    other_programs: bool = False
+    """Also list measures that traditional MIPS (or the chosen ``mvp``) can't report,
+    e.g. the Shared Savings Program's 001SSP (allowedPrograms ["appPlus"])."""
 
 
 def _benchmark_view(
@@ -366,6 +394,28 @@ class MeasurePicker:
     def row(self, measure_id: str) -> MeasureRow | None:
         return self._by_id.get(measure_id)
 
+    def refusal(self, measure_id: str, program: str = "mips") -> str | None:
+        """Why ``measure_id`` can't be added for ``program`` (None if it can): not a
+        quality measure of the year, or one of other programs (naming the measure of
+        the same title that ``program`` may report, e.g. 001 for 001SSP)."""
+        row = self.row(measure_id)
+        if row is None:
+            return f"{measure_id} is not a quality measure of {self.year}."
+        text = row.program_refusal(program)
+        if text is None:
+            return None
+        twin = next(
+            (
+                r
+                for r in self.rows
+                if r is not row and r.title == row.title and r.allows_program(program)
+            ),
+            None,
+        )
+        if twin is not None:
+            return f"{text} Add measure {twin.measure_id} instead."
+        return text
+
     def specialties(self) -> list[tuple[str, str]]:
         """(key, label) of every specialty measure set of the year, by label."""
         keys = {s for r in self.rows for s in r.measure_sets}
@@ -393,8 +443,11 @@ class MeasurePicker:
                 if mvp
                 else set()
             )
+        program = flt.mvp or "mips"
         out = []
         for r in rows:
+            if not flt.other_programs and not r.allows_program(program):
+                continue
             if flt.collection_type and flt.collection_type not in r.submission_methods:
                 continue
             if flt.outcome_only and not r.is_outcome:

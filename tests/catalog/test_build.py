@@ -425,3 +425,25 @@ def test_leftovers_of_a_crashed_build_are_removed(measures_source: Path, tmp_pat
     build_catalog(measures_source, tmp_path / "catalog.sqlite")
     assert not old.exists()
     assert recent.exists()
+
+
+def test_titles_show_the_trademark_sign_the_source_lost(catalog: Catalog) -> None:
+    # CMS's 2026 data writes "Common AgreementTM (TEFCATM)" where ™ was meant.
+    for measure_id in ("PI_HIE_6", "PI_PHCDRR_6"):
+        info = catalog.measure(2026, measure_id)
+        assert info is not None
+        assert "Common Agreement™ (TEFCA™)" in info.title, info.title
+        assert "TM" not in info.title.replace("TEFCA™", "")
+        assert info.data["title"] == info.title
+    description = catalog.measure(2026, "PI_PHCDRR_6").description  # type: ignore[union-attr]
+    assert "TEFCATM" not in description and "TEFCA™" in description
+    [hit] = [h for h in catalog.search(2026, "TEFCA", "pi") if h.measure_id == "PI_HIE_6"]
+    assert "Common Agreement™ (TEFCA™)" in hit.title
+
+
+def test_only_the_known_lost_trademarks_are_rewritten() -> None:
+    from desktop_app.catalog.build import clean_text
+
+    assert clean_text("Common AgreementTM (TEFCATM)") == "Common Agreement™ (TEFCA™)"
+    for text in ("ATM", "HTML", "Bottom-Up TM", "EHRTM", "Agreement TM", "UTMOST", "TEFCA"):
+        assert clean_text(text) == text

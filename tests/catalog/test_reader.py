@@ -368,3 +368,14 @@ def test_open_path_with_unusual_characters(catalog_file: Path, tmp_path: Path) -
     shutil.copy(catalog_file, path)
     with Catalog.open(path) as cat:
         assert cat.counts(2026)["quality"] == 405
+
+
+def test_a_word_being_typed_ranks_titles_as_the_whole_word_does(catalog: Catalog) -> None:
+    # "diab" on the way to "diabetes": the "Diabetes: ..." measures come first either
+    # way, not "Diabetes Mellitus" or "Diabetic Retinopathy" ahead of 001.
+    whole = [h.measure_id for h in catalog.search(2026, "diabetes", "quality", limit=2)]
+    typing = [h.measure_id for h in catalog.search(2026, "diab", "quality", limit=2)]
+    assert whole == typing == ["001", "117"]
+    first = catalog.search(2026, "diab", limit=4)
+    assert [h.measure_id for h in first[:2]] == ["001", "117"]
+    assert {"126", "127"} <= {h.measure_id for h in catalog.search(2026, "diab", limit=6)}

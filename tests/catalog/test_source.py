@@ -190,3 +190,51 @@ def test_ensure_returns_none_without_catalog_or_source(no_developer_copy: None) 
     assert not paths.catalog_path().exists()
     assert "mipsdesk catalog update" in HOW_TO_GET_CATALOG
     assert "MIPSDESK_CATALOG_SOURCE" in HOW_TO_GET_CATALOG
+
+
+def test_an_old_layout_catalog_without_its_data_says_to_update(
+    catalog_file: Path, no_developer_copy: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A layout-1 catalog from an earlier MIPS Desk, and no measures data folder to
+    # rebuild it from: not "no catalog yet", but "older version: run catalog update".
+    from desktop_app.catalog import CatalogLayoutError
+    from desktop_app.cli import main
+
+    shutil.copy(catalog_file, paths.catalog_path())
+    with sqlite3.connect(paths.catalog_path()) as conn:
+        conn.execute("ALTER TABLE measures DROP COLUMN tier")
+        conn.execute("PRAGMA user_version = 1")
+    before = paths.catalog_path().read_bytes()
+    with pytest.raises(CatalogLayoutError) as caught:
+        ensure_catalog()
+    message = str(caught.value)
+    assert "from an older version of MIPS Desk" in message
+    assert "`mipsdesk catalog update`" in message and "Update measures data" in message
+    assert "no measures catalog yet" not in message
+    assert paths.catalog_path().read_bytes() == before  # left as it was
+    assert main(["catalog", "info"]) == 2
+    err = capsys.readouterr().err
+    assert "older version of MIPS Desk" in err and HOW_TO_GET_CATALOG not in err
+
+
+def test_a_catalog_built_before_the_title_fixes_is_rebuilt_from_the_same_data(
+    catalog_file: Path, monkeypatch: pytest.MonkeyPatch, source_copy: Path
+) -> None:
+    # Same source hash, but built before titles were cleaned (no 'text_fixes' in meta,
+    # raw "AgreementTM"): ensure_catalog rebuilds it, so users see the fixed titles.
+    monkeypatch.setenv("MIPSDESK_CATALOG_SOURCE", str(source_copy))
+    shutil.copy(catalog_file, paths.catalog_path())
+    with sqlite3.connect(paths.catalog_path()) as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'text_fixes'")
+        conn.execute(
+            "UPDATE measures SET title = replace(title, '™', 'TM') WHERE year = 2026 "
+            "AND measure_id = 'PI_HIE_6'"
+        )
+    with Catalog.open(paths.catalog_path()) as old:
+        assert old.text_fixes() == 0
+        assert "AgreementTM" in old.measure(2026, "PI_HIE_6").title  # type: ignore[union-attr]
+    catalog = ensure_catalog()
+    assert catalog is not None
+    with catalog:
+        assert catalog.text_fixes() >= 1
+        assert "Common Agreement™" in catalog.measure(2026, "PI_HIE_6").title  # type: ignore[union-attr]

@@ -137,7 +137,34 @@ def _no_strata_for_multi_rate(d: dict[str, Any]) -> None:
     }
 
 
+def _other_program(d: dict[str, Any]) -> None:
+    # 001SSP is the Shared Savings Program's copy of 001: allowedPrograms ["appPlus"].
+    d["measurementSets"][0]["measurements"].append(
+        {"measureId": "001SSP", "value": {"isEndToEndReported": False, **_counts(50, 40, 10)}}
+    )
+
+
+def _not_in_the_mvp(d: dict[str, Any]) -> None:
+    # MVP M1366 doesn't hold 047 (its allowedPrograms lacks "M1366").
+    d["measurementSets"][0]["programName"] = "M1366"
+
+
 CASES = [
+    (
+        _other_program,
+        "PROGRAM_NOT_ALLOWED",
+        "measurementSets[0].measurements[1].measureId",
+        "Measure 001SSP belongs to the APP Plus quality measure set (appPlus) in 2025, not to "
+        'traditional MIPS (programName "mips"): report measure 001 (Diabetes: Glycemic Status '
+        "Assessment Greater Than 9%) instead.",
+    ),
+    (
+        _not_in_the_mvp,
+        "PROGRAM_NOT_ALLOWED",
+        "measurementSets[0].measurements[0].measureId",
+        "Measure 047 belongs to traditional MIPS (mips) and 8 MVPs (G0054, G0055, M0001, "
+        'M0002, M0004, …) in 2025, not to MVP M1366 (programName "M1366")',
+    ),
     (
         _dates,
         "DATE_OUTSIDE_YEAR",
@@ -148,7 +175,8 @@ CASES = [
         _cqm_exclusion,
         "CQM_EXCLUSION_NOT_ZERO",
         "measurementSets[0].measurements[0].value.eligiblePopulationExclusion",
-        "eligiblePopulationExclusion must be 0, not 3",
+        "leave the 3 excluded patients out of eligiblePopulation (now 60) and send "
+        "eligiblePopulationExclusion 0",
     ),
     (
         _measure_and_exclusion,
@@ -240,3 +268,58 @@ def test_the_cli_says_invalid_with_the_place(
     assert [(p["code"], p["location"]) for p in report["problems"]] == [
         ("MEASURE_WITH_ITS_EXCLUSION", "measurementSets[2].measurements[3].measureId")
     ]
+
+
+def test_the_cli_refuses_a_shared_savings_program_measure_in_a_mips_file(
+    catalog_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    measures_source: Path,
+) -> None:
+    # The reviewer's 2026 group file: 001SSP (allowedPrograms ["appPlus"]) next to 134.
+    from desktop_app import paths
+
+    monkeypatch.setenv("MIPSDESK_CATALOG_SOURCE", str(measures_source))
+    paths.catalog_path().parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(catalog_file, paths.catalog_path())
+    data = {
+        "entityType": "group",
+        "taxpayerIdentificationNumber": "123456789",
+        "performanceYear": 2026,
+        "measurementSets": [
+            {
+                "category": "quality",
+                "submissionMethod": "registry",
+                "performanceStart": "2026-01-01",
+                "performanceEnd": "2026-12-31",
+                "measurements": [
+                    {
+                        "measureId": "001SSP",
+                        "value": {"isEndToEndReported": False, **_counts(50, 40, 10)},
+                    },
+                    {
+                        "measureId": "134",
+                        "value": {"isEndToEndReported": False, **_counts(100, 100, 0)},
+                    },
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "ssp.json"
+    path.write_text(json.dumps(data))
+    code = main(["validate", str(path), "--year", "2026", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and report["valid"] is False
+    assert [(p["code"], p["location"]) for p in report["problems"]] == [
+        ("PROGRAM_NOT_ALLOWED", "measurementSets[0].measurements[0].measureId")
+    ]
+    assert "report measure 001" in report["problems"][0]["message"]
+
+
+def test_an_mvp_set_may_hold_the_mvps_measures(catalog: Any) -> None:
+    # 001, 305 and 047 are all measures of MVP M0005 in 2025 (allowedPrograms lists it).
+    data = _valid()
+    data["measurementSets"][0]["programName"] = "M0005"
+    data["measurementSets"][1]["programName"] = "M0005"
+    assert _both(catalog, data) == (set(), set(), [])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from gui_demo import NPI_1, demo_practice
+from PySide6.QtCore import Qt
 
 from desktop_app.models.practice import Clinician, Practice
 
@@ -216,10 +217,104 @@ def test_the_detail_panel_shows_every_decile_per_collection_type(page) -> None: 
     assert "Claims" in detail and "MIPS CQM" in detail and "eCQM" in detail
     row = next(i for i in range(tab.table.rowCount()) if tab.table.item(i, 0).text() == "236")
     claims = catalog.benchmark(YEAR, "236", "claims").percentiles
-    assert tab.table.item(row, 6).text() == f"10 at ≥ {claims[90]:g}%"
+    assert tab.table.item(row, 5).text() == f"10 at ≥ {claims[90]:g}%"
     _select(page, "001")  # inverse: lower is better
     detail = tab.detail.text()
     inv = catalog.benchmark(YEAR, "001", "electronicHealthRecord").percentiles
     assert "inverse measure: lower rates are better" in detail
     assert f"≤ {inv[10]:g}%" in detail and f"&gt; {inv[90]:g}%" in detail
     shot(page, "quality_benchmark_deciles.png")
+
+
+def test_the_exclusions_fix_is_offered_only_when_the_counts_then_add_up(page) -> None:  # type: ignore[no-untyped-def]
+    form = open_measure(page, "236")
+    # more exclusions than patients: no "enter 0", no one-click fix, nothing saveable
+    type_counts(form, "5", "10", "0", "0", "0")
+    issues = form.issues_label.text()
+    assert "more than the eligible population 5" in issues
+    assert "enter 0 as the eligible population" not in issues
+    assert not form.fix_exclusions.isVisibleTo(page)
+    assert not form.save_button.isEnabled()
+    shot(page, "quality_cqm_exclusions_too_many.png")
+    # 60 - 20 = 40 can't hold 40 met + 10 not met: the counts are wrong, say so
+    type_counts(form, "60", "20", "0", "40", "10")
+    assert "would be 40, less than met 40 + not met 10" in form.issues_label.text()
+    assert not form.fix_exclusions.isVisibleTo(page)
+    # a sound case still gets the fix
+    type_counts(form, "60", "5", "0", "40", "10")
+    assert form.fix_exclusions.isVisibleTo(page)
+
+
+def test_measures_of_other_programs_are_hidden_and_cant_be_added(page, ctx) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.quality import selected_measures
+
+    tab = page.choose
+    tab.search.setText("001SSP")
+    assert "001SSP" not in [tab.table.item(i, 0).text() for i in range(tab.table.rowCount())]
+    tab.other_programs.setChecked(True)
+    ids = [tab.table.item(i, 0).text() for i in range(tab.table.rowCount())]
+    assert "001SSP" in ids
+    tab.table.selectRow(ids.index("001SSP"))
+    assert not tab.add_registry.isEnabled()
+    assert "Not for traditional MIPS" in tab.detail.text()
+    page.add_measures([("001SSP", "registry")])
+    assert "001SSP" not in [s.measure_id for s in selected_measures(ctx.workspace, page.entity)]
+    assert tab.refused_label.isVisibleTo(page)
+    assert "Add measure 001 instead." in tab.refused_label.text()
+    shot(page, "quality_other_programs_refused.png")
+
+
+def test_the_picker_columns_fit_at_1200_by_800(page) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFont, QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    page.resize(1200, 800)
+    QApplication.processEvents()
+    table = page.choose.table
+    page.choose.search.setText("236")
+    QApplication.processEvents()
+    used = sum(table.columnWidth(c) for c in range(table.columnCount()))
+    assert used <= table.viewport().width()
+    assert table.horizontalScrollBar().maximum() == 0
+    header = table.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    for c in range(table.columnCount()):
+        label = table.horizontalHeaderItem(c).text()
+        assert QFontMetrics(bold).horizontalAdvance(label) < table.columnWidth(c), label
+    # the benchmark cells show in full; the title column is the widest
+    for c in (3, 4, 5):
+        text = table.item(0, c).text()
+        assert table.fontMetrics().horizontalAdvance(text) < table.columnWidth(c), text
+    assert table.columnWidth(1) == max(table.columnWidth(c) for c in range(table.columnCount()))
+    row = next(i for i in range(table.rowCount()) if table.item(i, 0).text() == "236")
+    assert (
+        table.item(row, 1)
+        .toolTip()
+        .startswith("Controlling High Blood Pressure\nIntermediate outcome measure")
+    )
+    shot(page, "quality_picker_1200x800.png")
+
+
+def test_a_measure_of_other_programs_added_earlier_cant_be_saved(page, ctx) -> None:  # type: ignore[no-untyped-def]
+    # A workspace from before the refusal holds 001SSP (allowedPrograms ["appPlus"]).
+    from desktop_app.quality import select_measure
+    from desktop_app.reporting import stored_values
+
+    select_measure(ctx.workspace, page.entity, "001SSP", "registry")
+    page.reload_selections()
+    lst = page.entry.list
+    item = next(
+        lst.item(i)
+        for i in range(lst.count())
+        if lst.item(i).data(Qt.ItemDataRole.UserRole)[0] == "001SSP"
+    )
+    lst.setCurrentItem(item)
+    form = page.entry.form
+    assert form.key() == ("001SSP", "registry", "mips")
+    type_counts(form, "50", "0", "0", "10", "40")
+    assert "not to traditional MIPS" in form.issues_label.text()
+    assert "Remove it from your measures." in form.issues_label.text()
+    assert not form.save_button.isEnabled()
+    assert form.points_label.text() == "—"
+    assert stored_values(ctx.workspace, page.entity, "quality") == []

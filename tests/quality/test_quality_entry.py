@@ -208,3 +208,34 @@ def test_entered_values_round_trip_through_the_reporting_store(tmp_path: Path, c
         [stored] = stored_values(ws, entity, "quality")
     assert counts_from_value(stored.value) == Counts(100, 3, 2, 70, 25)
     assert counts_from_value(True) is None
+
+
+@pytest.mark.parametrize(
+    ("counts", "says", "fixed"),
+    [
+        # the usual case: 60 - 5 excluded leaves room for 40 met + 10 not met
+        (Counts(60, 5, 0, 40, 10), "enter 55 as the eligible population (60 - 5", 55),
+        # more exclusions than patients: no "enter 0", the counts are wrong
+        (Counts(5, 10, 0, 0, 0), "the 10 exclusions are more than the eligible population 5", None),
+        # every patient excluded: nothing left to report
+        (Counts(5, 5, 0, 0, 0), "all 5 patients are excluded", None),
+        # 60 - 20 = 40 can't hold 40 met + 10 not met
+        (Counts(60, 20, 0, 40, 10), "would be 40, less than met 40 + not met 10", None),
+    ],
+)
+def test_taking_cqm_exclusions_out_is_offered_only_when_the_counts_then_add_up(
+    catalog, counts, says, fixed
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.quality.entry import cqm_exclusion_fix
+
+    check = check_entry(catalog.measure(YEAR, "236"), "registry", counts, catalog)
+    error = next(e for e in check.errors if e.code == CQM_EXCLUSION_NOT_ZERO)
+    assert says in error.message
+    assert "enter 0 as the eligible population" not in error.message
+    result = cqm_exclusion_fix(counts)
+    if fixed is None:
+        assert result is None
+    else:
+        assert result is not None
+        assert (result.eligible_population, result.exclusions) == (fixed, 0)
+        assert check_entry(catalog.measure(YEAR, "236"), "registry", result, catalog).ok

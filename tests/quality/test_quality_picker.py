@@ -125,3 +125,26 @@ def test_suggestion_for_an_empty_pool_says_so(picker) -> None:  # type: ignore[n
     s = picker.suggest("no-such-specialty")
     assert s.measures == []
     assert "no measures" in s.note
+
+
+def test_measures_of_other_programs_are_hidden_unless_asked_for(picker) -> None:  # type: ignore[no-untyped-def]
+    # 001SSP is the Shared Savings Program's copy of 001 (allowedPrograms ["appPlus"]).
+    shown = [r.measure_id for r in picker.filter(MeasureFilter(text="001SSP"))]
+    assert "001SSP" not in shown
+    assert "001SSP" not in [r.measure_id for r in picker.filter(MeasureFilter())]
+    everything = picker.filter(MeasureFilter(text="001SSP", other_programs=True))
+    assert "001SSP" in [r.measure_id for r in everything]
+    assert "Other programs only" in picker.row("001SSP").flags()
+    # a measure of an MVP but not of traditional MIPS is listed when that MVP is chosen
+    mvp_only = next(r for r in picker.rows if not r.in_traditional_mips and r.mvps)
+    assert mvp_only not in picker.filter(MeasureFilter())
+    assert mvp_only in picker.filter(MeasureFilter(mvp=mvp_only.mvps[0]))
+
+
+def test_adding_a_measure_of_other_programs_is_refused_with_the_mips_measure_named(picker) -> None:  # type: ignore[no-untyped-def]
+    text = picker.refusal("001SSP")
+    assert text is not None
+    assert "001SSP" in text and "APP Plus" in text and "not to traditional MIPS" in text
+    assert text.endswith("Add measure 001 instead.")
+    assert picker.refusal("001") is None
+    assert picker.refusal("236") is None

@@ -21,6 +21,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -72,7 +73,9 @@ from desktop_app.quality import (
 from desktop_app.quality.entry import (
     CQM_EXCLUSION_NOT_ZERO,
     ECQM_COUNTS_DONT_ADD_UP,
+    EntryIssue,
     FieldName,
+    cqm_exclusion_fix,
 )
 from desktop_app.reporting import EntityKey, ReportingError, save_value, stored_values
 from desktop_app.scoring import ScoringOptions
@@ -84,10 +87,28 @@ WARNING_STYLE = (
 OK_STYLE = "color: #1b6e2e;"
 ERROR_STYLE = "color: #b00020;"
 
-TABLE_COLUMNS = ["ID", "Measure", "Type", "Reported as", "MIPS CQM", "eCQM", "Claims", "Notes"]
+TABLE_COLUMNS = ["ID", "Measure", "Via", "MIPS CQM", "eCQM", "Claims", "Notes"]
 """MIPS CQM, eCQM and Claims columns: the performance rate that earns the most points as
-that collection type (10, or the cap of a topped-out measure), or why there is none."""
-BENCHMARK_COLUMNS = {4: "registry", 5: "electronicHealthRecord", 6: "claims"}
+that collection type (10, or the cap of a topped-out measure), or why there is none.
+The measure type is in the Measure column's tooltip and the detail panel (and
+Outcome / High priority in Notes), so that every column fits at 1200 x 800."""
+HEADER_TIPS = {
+    0: "Measure ID",
+    1: "Measure title (hover a row for its type, full title and description)",
+    2: "Collection types: how the measure can be reported (CQM = MIPS CQM)",
+    6: "In my measures, outcome, high priority, inverse, other programs only",
+}
+BENCHMARK_COLUMNS = {3: "registry", 4: "electronicHealthRecord", 5: "claims"}
+COLUMN_SAMPLES = {
+    0: "236SSP",
+    2: "CQM, eCQM",
+    3: "10 at ≥ 84.04%",
+    4: "10 at ≥ 84.04%",
+    5: "10 at ≥ 84.04%",
+    6: "Outcome · High pr",
+}
+"""Each column's width, as the width of its usual text (longer ones are elided, with
+the full text in the cell's tooltip); the Measure column takes the rest."""
 BENCHMARK_HEADER_TIP = (
     "The performance rate that earns the most points with this collection type's "
     "benchmark: 10 points, or 'Max 7' for a topped-out measure capped at 7 points. "
@@ -195,6 +216,14 @@ class ChooseTab(QWidget):
         self.mvp.setMaximumWidth(320)
         self.outcome = QCheckBox("Outcome measures only")
         self.high_priority = QCheckBox("High priority only")
+        self.other_programs = QCheckBox(
+            "Show measures of other programs (e.g. Shared Savings Program)"
+        )
+        self.other_programs.setToolTip(
+            "Also list measures that traditional MIPS (or the chosen MVP) can't report, "
+            "such as the Shared Savings Program's 001SSP or 236SSP (CMS's allowedPrograms). "
+            "They can't be added: CMS refuses them in a MIPS submission."
+        )
         filters.addWidget(self.search, 0, 0, 1, 4)
         filters.addWidget(QLabel("Collection type"), 1, 0)
         filters.addWidget(self.collection, 1, 1)
@@ -205,6 +234,7 @@ class ChooseTab(QWidget):
         checks = QHBoxLayout()
         checks.addWidget(self.outcome)
         checks.addWidget(self.high_priority)
+        checks.addWidget(self.other_programs)
         checks.addStretch(1)
         filters.addLayout(checks, 2, 2, 1, 2)
         filters.setColumnStretch(1, 1)
@@ -226,17 +256,16 @@ class ChooseTab(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in (
-            (0, 64),
-            (1, 230),
-            (2, 110),
-            (3, 115),
-            (4, 140),
-            (5, 140),
-            (6, 140),
-        ):
-            self.table.setColumnWidth(column, width)
+        # The Measure title takes what the other columns leave (elided, full title in
+        # its tooltip), so that all columns fit at 1200 x 800.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._fitted_font: str | None = None
+        for column, tip in HEADER_TIPS.items():
+            header_item = self.table.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         for column in BENCHMARK_COLUMNS:
             header_item = self.table.horizontalHeaderItem(column)
             if header_item is not None:
@@ -260,6 +289,12 @@ class ChooseTab(QWidget):
         table_split.setSizes([520, 160])
         table_split.setChildrenCollapsible(False)
         left_layout.addWidget(table_split, 1)
+        self.refused_label = QLabel("")
+        self.refused_label.setWordWrap(True)
+        self.refused_label.setStyleSheet(ERROR_STYLE)
+        self.refused_label.setAccessibleName("Measures not added")
+        self.refused_label.hide()
+        left_layout.addWidget(self.refused_label)
         add_row = QHBoxLayout()
         self.add_registry = QPushButton("Add as MIPS CQM")
         self.add_ehr = QPushButton("Add as eCQM")
@@ -319,6 +354,7 @@ class ChooseTab(QWidget):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.outcome.toggled.connect(self.apply_filter)
         self.high_priority.toggled.connect(self.apply_filter)
+        self.other_programs.toggled.connect(self.apply_filter)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.add_registry.clicked.connect(lambda: self._add_current("registry"))
         self.add_ehr.clicked.connect(lambda: self._add_current("electronicHealthRecord"))
@@ -358,12 +394,38 @@ class ChooseTab(QWidget):
             high_priority_only=self.high_priority.isChecked(),
             specialty=self.specialty.currentData(),
             mvp=self.mvp.currentData(),
+            other_programs=self.other_programs.isChecked(),
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Column widths from the fonts in use (the style sheet's, once applied): each
+        column as wide as its usual text or its bold header; Measure takes the rest."""
+        self.table.ensurePolished()
+        header = self.table.horizontalHeader()
+        header.ensurePolished()
+        key = self.table.font().toString() + "|" + header.font().toString()
+        if key == self._fitted_font:
+            return
+        self._fitted_font = key
+        cell = self.table.fontMetrics()
+        bold = QFont(header.font())
+        bold.setBold(True)
+        head = QFontMetrics(bold)
+        for column, sample in COLUMN_SAMPLES.items():
+            width = max(
+                cell.horizontalAdvance(sample), head.horizontalAdvance(TABLE_COLUMNS[column])
+            )
+            self.table.setColumnWidth(column, width + 14)
 
     def apply_filter(self) -> None:
         picker = self.page.picker
         if picker is None:
             return
+        self.fit_columns()
         self.rows = picker.filter(self.current_filter())
         mine = {s.measure_id for s in self.page.selections}
         self.table.setUpdatesEnabled(False)
@@ -376,7 +438,6 @@ class ChooseTab(QWidget):
             cells = [
                 row.measure_id,
                 row.title,
-                row.type_label,
                 ", ".join(_SHORT_METHODS.get(m, m) for m in row.submission_methods),
                 *(_bench_text(row, m) for m in BENCHMARK_COLUMNS.values()),
                 " · ".join(notes),
@@ -385,15 +446,21 @@ class ChooseTab(QWidget):
                 item = QTableWidgetItem(text)
                 tip = text
                 if j == 1:
-                    tip = f"{row.title}\n\n{row.description}"
+                    tip = f"{row.title}\n{row.type_label} measure\n\n{row.description}"
                 elif j in BENCHMARK_COLUMNS:
                     view = row.benchmark(BENCHMARK_COLUMNS[j])
                     tip = view.describe() if view is not None else text
                 item.setToolTip(tip)
                 self.table.setItem(i, j, item)
         self.table.setUpdatesEnabled(True)
-        total = len(picker.rows)
-        self.count_label.setText(f"{len(self.rows)} of {total} quality measures for {picker.year}")
+        hidden = 0
+        if not self.other_programs.isChecked():
+            program = self.mvp.currentData() or "mips"
+            hidden = sum(1 for r in picker.rows if not r.allows_program(program))
+        text = f"{len(self.rows)} of {len(picker.rows) - hidden} quality measures for {picker.year}"
+        if hidden:
+            text += f" ({hidden} of other programs hidden)"
+        self.count_label.setText(text)
         self._selection_changed()
 
     def current_row(self) -> MeasureRow | None:
@@ -405,7 +472,8 @@ class ChooseTab(QWidget):
 
     def _selection_changed(self) -> None:
         row = self.current_row()
-        editable = self.page.entry_allowed
+        refusal = self.page.picker.refusal(row.measure_id) if row and self.page.picker else None
+        editable = self.page.entry_allowed and refusal is None
         self.add_registry.setEnabled(
             bool(row and "registry" in row.submission_methods and editable)
         )
@@ -422,8 +490,14 @@ class ChooseTab(QWidget):
         mvps = ", ".join(row.mvps) or "none"
         strata = f"<br><b>Strata:</b> {', '.join(row.strata)}" if row.strata else ""
         inverse = "<br><b>Inverse measure:</b> a lower rate is better." if row.is_inverse else ""
+        other = (
+            f'<br><span style="{ERROR_STYLE}"><b>Not for traditional MIPS:</b> '
+            f"{html.escape(refusal)}</span>"
+            if refusal
+            else ""
+        )
         self.detail.setText(
-            f"<b>{row.measure_id} – {row.title}</b> ({row.type_label})"
+            f"<b>{row.measure_id} – {row.title}</b> ({row.type_label}){other}"
             f"<br><b>Specialty sets:</b> {sets}<br><b>MVPs:</b> {mvps}{strata}{inverse}"
             f"<br>{benches}"
         )
@@ -707,9 +781,13 @@ class EntryForm(QWidget):
         check = check_entry(info, self.method, counts, catalog, options=self.page.scoring_options())
         self.check = check
         issues = list(parse_issues) + check.issues
+        # a measure of other programs added before MIPS Desk refused them (001SSP)
+        refusal = row.program_refusal(self.program)
+        if refusal is not None:
+            issues.insert(0, EntryIssue("error", refusal + " Remove it from your measures."))
         self.rate_label.setText(_pct(check.performance_rate))
         self.completeness_label.setText(_pct(check.data_completeness))
-        if parse_issues or check.errors:
+        if parse_issues or check.errors or refusal is not None:
             self.points_label.setText("—")
             self.reason_label.setText("")
         elif check.score is not None:
@@ -733,15 +811,20 @@ class EntryForm(QWidget):
                 f"{html.escape(issue.message, quote=False)}</div>"
             )
         self.issues_label.setText("".join(lines))
+        # Offered only when taking the exclusions out leaves a record that adds up; the
+        # error message says what's wrong otherwise.
         self.fix_exclusions.setVisible(
             not self.row.is_multi_rate
             and self.page.entry_allowed
             and any(i.code == CQM_EXCLUSION_NOT_ZERO for i in issues)
+            and isinstance(counts, Counts)
+            and cqm_exclusion_fix(counts) is not None
         )
         can_save = (
             self.page.entry_allowed
             and not parse_issues
             and check.ok
+            and refusal is None
             and check.value is not None
             and check.value != self.saved_value
         )
@@ -753,10 +836,10 @@ class EntryForm(QWidget):
         counts, problems = self._counts()
         if problems or not isinstance(counts, Counts):
             return
-        pop, excl = counts.eligible_population, counts.exclusions or 0
-        if pop is None or excl <= 0:
+        fixed = cqm_exclusion_fix(counts)
+        if fixed is None:
             return
-        self.fields["eligible_population"].setText(str(max(pop - excl, 0)))
+        self.fields["eligible_population"].setText(str(fixed.eligible_population))
         self.fields["exclusions"].setText("0")
 
     def save(self) -> None:
@@ -1057,6 +1140,25 @@ class QualityPage(Page):
     def add_measures(self, items: list[tuple[str, str]]) -> None:
         ws = self.ctx.workspace
         if ws is None or self.entity is None or not self.entry_allowed:
+            return
+        # The page enters traditional MIPS data (programName "mips"): measures of other
+        # programs (001SSP: allowedPrograms ["appPlus"]) are refused, as CMS refuses them.
+        refusals = [
+            text
+            for text in (
+                self.picker.refusal(measure_id) if self.picker is not None else None
+                for measure_id, _method in items
+            )
+            if text
+        ]
+        self.choose.refused_label.setText(("Not added: " + " ".join(refusals)) if refusals else "")
+        self.choose.refused_label.setVisible(bool(refusals))
+        items = [
+            (m, method)
+            for m, method in items
+            if self.picker is None or self.picker.refusal(m) is None
+        ]
+        if not items:
             return
         with ws.write("quality_selections"):  # one transaction, one refresh
             for measure_id, method in items:

@@ -1,6 +1,5 @@
-"""A PI measure with denominator 0: the check's advice names the measure's own exclusion,
-or says it has none (PI_PEA_1), instead of sending the user after an exclusion that
-doesn't exist."""
+"""The export check's measure rules: advice that fits the measure (a PI denominator of 0),
+and measures of another program refused before the file is made."""
 
 from __future__ import annotations
 
@@ -27,3 +26,18 @@ def test_zero_denominator_advice_follows_the_measures_own_exclusions(
     assert "PI_PEA_1 has no exclusion" in zero["PI_PEA_1"]
     assert "claim its exclusion" not in zero["PI_PEA_1"]
     assert "claim its exclusion (PI_LVPP_1)" in zero["PI_EP_1"]
+
+
+def test_a_measure_of_another_program_stored_earlier_blocks_the_export(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    """001SSP is for the APP Plus set (Shared Savings Program) only: a MIPS file with it is
+    refused, so the check says so before the file is made (as validate and import do)."""
+    from export_data import single
+
+    entity = EntityKey(2025, TIN, None)
+    with new_practice(tmp_path / "p.mipsdesk") as ws:
+        save_value(ws, entity, "quality", "001SSP", single(10, 30, 40))
+        report = check_entity(ws, entity, catalog)
+    [problem] = [p for p in report.errors if p.code == "PROGRAM_NOT_ALLOWED"]
+    assert problem.measure_id == "001SSP" and "report measure 001" in problem.message
