@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_app import __version__
+from desktop_app.features import load_feature_modules
 
 # Command modules, imported lazily so ``mipsdesk --version`` stays fast.
 COMMAND_MODULES = (
@@ -67,7 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = parser.parse_args(argv)  # --version and --help exit here
+        from desktop_app.store import add_migration_loader  # imported by the commands anyway
+
+        add_migration_loader(load_feature_modules)  # before any workspace is opened
         if args.command is None:
             from desktop_app.gui.app import run_gui  # Qt only when the GUI is wanted
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -145,9 +146,36 @@ class MainWindow(QMainWindow):
         if isinstance(page, Page):
             try:
                 page.refresh()
-            except Exception:
+            except Exception as exc:
                 log.exception("refreshing %s failed", type(page).__name__)
+                if _missing_table(exc) and self.check_workspace():
+                    return
                 self.show_message("This page could not be refreshed; see the log for details.")
+
+    def check_workspace(self) -> bool:
+        """After a "no such table" error: check the open workspace's tables again.
+
+        A table removed while the workspace is open (with another SQLite tool) is
+        damage: the workspace is closed and the damaged-workspace dialog offers its
+        backups, as when opening it. Returns True if the workspace was found damaged.
+        """
+        from desktop_app.store import WorkspaceCorruptError
+
+        ws = self.ctx.workspace
+        if ws is None:
+            return False
+        try:
+            ws.check_tables()
+        except WorkspaceCorruptError as exc:
+            log.warning("workspace %s is damaged: %s", ws.path, exc)
+            self.ctx.set_workspace(None)  # a restore needs the file closed
+            self.show_message(f"{Path(ws.path).name} is damaged; nothing was changed.")
+            if self.smoke:
+                print(f"mipsdesk: {exc}", file=sys.stderr)
+            else:
+                self._open_failed(exc)
+            return True
+        return False
 
     def _refresh_current(self) -> None:
         page = self.current_page()
@@ -456,9 +484,11 @@ class MainWindow(QMainWindow):
 
     def open_workspace(self, path: Path) -> bool:
         """Open (or create) the workspace at ``path``; explain and offer backups if damaged."""
+        from desktop_app.features import load_feature_modules
         from desktop_app.settings import current_user, save_settings
         from desktop_app.store import Workspace, WorkspaceError
 
+        load_feature_modules()  # every feature's tables are checked and migrated on open
         try:
             ws = Workspace.open(path, user=current_user(self.ctx.settings))
         except WorkspaceError as exc:
@@ -529,6 +559,18 @@ def _step(key: str) -> JourneyStep:
         if s.key == key:
             return s
     raise KeyError(key)
+
+
+def _missing_table(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is SQLite's "no such table"."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, sqlite3.OperationalError) and "no such table" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def later(fn) -> None:  # type: ignore[no-untyped-def]

@@ -17,10 +17,11 @@ from desktop_app.store.errors import (
     WorkspaceError,
     WorkspaceMigrationError,
 )
-from desktop_app.store.final_records import FinalRecord
+from desktop_app.store.final_records import FinalRecord, RecordLabel, register_record_label
 from desktop_app.store.restore import RestoreResult, restore_backup, restore_workspace
 from desktop_app.store.schema import (
     CORE_SET_NAME,
+    add_migration_loader,
     migration_sets,
     register_migrations,
     unregister_migrations,
@@ -40,11 +41,13 @@ __all__ = [
     "AuditEntry",
     "FinalRecord",
     "FinalRecordsError",
+    "RecordLabel",
     "RestoreResult",
     "Workspace",
     "WorkspaceCorruptError",
     "WorkspaceError",
     "WorkspaceMigrationError",
+    "add_migration_loader",
     "backup_time",
     "default_workspace_path",
     "describe_backup",
@@ -52,6 +55,7 @@ __all__ = [
     "list_workspaces",
     "migration_sets",
     "register_migrations",
+    "register_record_label",
     "restore_backup",
     "restore_workspace",
     "unregister_migrations",

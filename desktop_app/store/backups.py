@@ -188,25 +188,30 @@ def discard_staged(staged: Path) -> None:
             leftover.unlink()
 
 
-def swap_in(workspace_path: Path, staged: Path, backup_path: Path) -> Path | None:
+def swap_in(
+    workspace_path: Path, staged: Path, backup_path: Path, *, damaged_file: bool = True
+) -> Path | None:
     """Put the complete file ``staged`` in place of the workspace; return where the old one went.
 
     The current file and its -wal/-shm files are renamed ``<name>.damaged-<UTC
-    timestamp>`` (never deleted); None when there was no current file.
+    timestamp>``, or ``<name>.replaced-<UTC timestamp>`` when ``damaged_file`` is
+    False (a healthy file replaced by a backup); never deleted. None when there
+    was no current file.
     """
     workspace_path = Path(workspace_path)
+    kind = "damaged" if damaged_file else "replaced"
     damaged: Path | None = None
     try:
         if workspace_path.exists():
-            damaged = workspace_path.with_name(f"{workspace_path.name}.damaged-{utc_stamp()}")
+            damaged = workspace_path.with_name(f"{workspace_path.name}.{kind}-{utc_stamp()}")
             counter = 2
             while damaged.exists():
                 damaged = workspace_path.with_name(
-                    f"{workspace_path.name}.damaged-{utc_stamp()}-{counter}"
+                    f"{workspace_path.name}.{kind}-{utc_stamp()}-{counter}"
                 )
                 counter += 1
             os.replace(workspace_path, damaged)
-            # The -wal/-shm files belong to the damaged file: keep them with it, so
+            # The -wal/-shm files belong to the old file: keep them with it, so
             # SQLite never replays them into the restored one.
             for suffix in _SIDE_FILES:
                 side = Path(str(workspace_path) + suffix)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -63,17 +64,128 @@ class FinalRecord:
 
     @property
     def label(self) -> str:
-        """For people: ``elections (year 2025, tin 123456789, npi 1234567893): election …``."""
-        key = ", ".join(f"{c} {_short(self.values[c]) or '(none)'}" for c in self.key_columns)
-        rest = ", ".join(
-            f"{c} {_short(v)}"
-            for c, v in self.values.items()
-            if c not in self.key_columns and v not in (None, "")
-        )
-        return f"{self.table.replace('_', ' ')} ({key})" + (f": {rest}" if rest else "")
+        """For people: ``Election 2025, TIN 12-3456789 / NPI 1234567893 (Ada Quinn): Opt-In,
+        confirmed 2026-11-23 18:32 UTC by jane``.
+
+        Tables with a :class:`RecordLabel` (see :func:`register_record_label`) get its
+        title, name and details; any other table is described from its column names.
+        """
+        spec = _labels.get(self.table)
+        title = spec.title if spec else self.table.replace("_", " ").capitalize()
+        head = f"{title} {_key_words(self.key_columns, self.values)}".rstrip()
+        if spec and spec.name_column and self.values.get(spec.name_column):
+            head += f" ({_short(self.values[spec.name_column])})"
+        details = spec.details_for(self.values) if spec else None
+        if details is None:
+            shown = (spec.name_column,) if spec and spec.name_column else ()
+            details = ", ".join(
+                f"{c.replace('_', ' ')} {_word(v)}"
+                for c, v in self.values.items()
+                if c not in self.key_columns and c not in shown and v not in (None, "")
+            )
+        return head + (f": {details}" if details else "")
 
     def same_content(self, values: dict[str, Any]) -> bool:
         return all(values.get(c) == v for c, v in self.values.items())
+
+
+@dataclass(frozen=True)
+class RecordLabel:
+    """How people read a final record of one table (the store knows no feature table).
+
+    ``details`` is a :meth:`str.format` template over the row's columns, each
+    value shown in words (``values`` maps a column's stored codes to labels;
+    timestamps read ``2026-11-23 18:32 UTC``). If a column it names is empty,
+    the columns are listed instead. ``name_column`` is shown after the key.
+    """
+
+    title: str
+    details: str = ""
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    name_column: str | None = None
+
+    def details_for(self, row: dict[str, Any]) -> str | None:
+        if not self.details:
+            return None
+        words: dict[str, str] = {}
+        for column, value in row.items():
+            if value in (None, ""):
+                continue
+            coded = self.values.get(column, {})
+            words[column] = coded.get(str(value), _word(value))
+        try:
+            return self.details.format_map(words)
+        except (KeyError, IndexError, ValueError):
+            return None
+
+
+_labels: dict[str, RecordLabel] = {}
+
+
+def register_record_label(table: str, label: RecordLabel) -> None:
+    """Give ``table``'s final records a readable label (features call this at import)."""
+    _labels[table] = label
+
+
+# The final tables of this version. They belong to the elections and attestation
+# features; they are declared here because the store must not import those
+# packages and a restore can run before they are loaded. A feature may replace
+# its entry with register_record_label.
+register_record_label(
+    "elections",
+    RecordLabel(
+        "Election",
+        "{election}, confirmed {confirmed_at} by {confirmed_by}",
+        {"election": {"opt_in": "Opt-In", "voluntary": "Report Voluntarily"}},
+        name_column="entity_name",
+    ),
+)
+register_record_label(
+    "attestation_pi_consent",
+    RecordLabel("PI scoring agreement", "agreed {agreed_at} by {user}"),
+)
+
+_TIMESTAMP_RE: Final = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]00:?00)?$"
+)
+
+
+def _word(value: Any) -> str:
+    """A stored value as people read it: UTC timestamps without seconds, the rest short."""
+    text = _short(value)
+    match = _TIMESTAMP_RE.match(text)
+    if match:
+        return f"{match[1]} {match[2]}" + (" UTC" if match[3] else "")
+    return text
+
+
+def _key_words(columns: tuple[str, ...], values: dict[str, Any]) -> str:
+    """``2025, TIN 12-3456789 / NPI 1234567893`` (``(group)`` when the NPI is empty)."""
+    parts: list[str] = []
+    for column in columns:
+        value = values.get(column)
+        text = _short(value)
+        if column == "year":
+            parts.append(text or "(no year)")
+        elif column == "tin":
+            shown = f"{text[:2]}-{text[2:]}" if len(text) == 9 and text.isdigit() else text
+            parts.append(f"TIN {shown or '(none)'}")
+        elif column == "npi":
+            if text:
+                parts.append(f"/ NPI {text}")
+            else:
+                parts.append("(group)")
+        else:
+            parts.append(f"{column.replace('_', ' ')} {_word(value) or '(none)'}")
+    out = ""
+    for part in parts:
+        if not out:
+            out = part
+        elif part.startswith(("/", "(")):
+            out += " " + part
+        else:
+            out += ", " + part
+    return out
 
 
 def _short(value: Any) -> str:

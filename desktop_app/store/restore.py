@@ -12,8 +12,10 @@ record was written must not silently erase it, so :func:`restore_workspace`:
    existed is first brought up to this version's schema, as opening it would;
 3. refuses with :class:`FinalRecordsError` (nothing changed) when a final record
    can't be kept, unless ``force`` is given;
-4. only then renames the current file ``<name>.damaged-<time>`` (kept, never
-   deleted) and moves the complete copy into its place.
+4. only then renames the current file (kept, never deleted) and moves the
+   complete copy into its place. The old file is named ``<name>.damaged-<time>``
+   when it is damaged (SQLite's integrity check fails, or a table MIPS Desk
+   created is missing), ``<name>.replaced-<time>`` when it was healthy.
 
 So the current file stays intact until the new one is complete.
 """
@@ -35,7 +37,7 @@ from desktop_app.store.final_records import (
     carry_over,
     final_records_of_file,
 )
-from desktop_app.store.schema import migration_sets
+from desktop_app.store.schema import expected_tables, migration_sets
 from desktop_app.store.workspace import _session_user, utc_now_iso
 
 
@@ -48,6 +50,7 @@ class RestoreResult:
     kept: list[FinalRecord] = field(default_factory=list)  # carried over from the old file
     dropped: list[tuple[FinalRecord, str]] = field(default_factory=list)  # lost with force
     unchecked: str | None = None  # why the old file could not be checked for final records
+    previous_damaged: bool = False  # the replaced file was damaged (kept as .damaged-<time>)
 
     def summary_lines(self) -> list[str]:
         """Plain-language lines for the CLI and the GUI."""
@@ -86,6 +89,36 @@ def _current_final_records(workspace_path: Path) -> tuple[list[FinalRecord], str
         return [], str(exc)
 
 
+def _damage(workspace_path: Path) -> str | None:
+    """Why the workspace file is damaged, as Workspace.open would find; None if it is healthy.
+
+    Read-only: SQLite's integrity check, then every table the applied migrations
+    created must be there.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{workspace_path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+            return "SQLite's integrity check found problems"
+        present = {
+            str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if "_sqlite_migrations" not in present:
+            return "it is not a MIPS Desk workspace"
+        applied = {
+            (str(r[0]), str(r[1]))
+            for r in conn.execute("SELECT migration_set, name FROM _sqlite_migrations")
+        }
+        missing = expected_tables(applied) - present
+        return f"missing tables: {', '.join(sorted(missing))}" if missing else None
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+
+
 def _bring_up_to_date(staged: Path) -> None:
     """Apply this version's pending migrations to the copy, as opening it would."""
     db = Database(str(staged), execute_plugins=False)
@@ -116,7 +149,9 @@ def _keep(staged: Path, records: list[FinalRecord], user: str, *, commit: bool) 
         conn.close()
 
 
-def _refusal(backup: Path, blocked: list[tuple[FinalRecord, str]]) -> FinalRecordsError:
+def _refusal(
+    backup: Path, blocked: list[tuple[FinalRecord, str]], *, damaged: bool
+) -> FinalRecordsError:
     listing = "\n".join(f"  - {r.label}\n    ({why})" for r, why in blocked)
     count = len(blocked)
     return FinalRecordsError(
@@ -125,7 +160,7 @@ def _refusal(backup: Path, blocked: list[tuple[FinalRecord, str]]) -> FinalRecor
         f"{'it' if count == 1 else 'they'} can't be copied into this backup:\n{listing}\n"
         "Nothing was changed. Choose a backup made after these records were confirmed, "
         "or restore anyway: the current file is then kept beside the workspace "
-        "(renamed .damaged-<time>) and still holds them.",
+        f"(renamed .{'damaged' if damaged else 'replaced'}-<time>) and still holds them.",
         [(r.label, why) for r, why in blocked],
     )
 
@@ -152,6 +187,9 @@ def restore_workspace(
     try:
         records, unchecked = _current_final_records(workspace_path)
         result = RestoreResult(backup_path, None, unchecked=unchecked)
+        result.previous_damaged = workspace_path.exists() and (
+            unchecked is not None or _damage(workspace_path) is not None
+        )
         if records:
             trial = _keep(staged, records, who, commit=False)
             if trial.schema_blocked:
@@ -165,11 +203,13 @@ def restore_workspace(
                 else:
                     trial = _keep(staged, records, who, commit=False)
             if trial.blocked and not force:
-                raise _refusal(backup_path, trial.blocked)
+                raise _refusal(backup_path, trial.blocked, damaged=result.previous_damaged)
             done = _keep(staged, records, who, commit=True)
             result.kept = done.kept
             result.dropped = done.blocked
-        result.previous = swap_in(workspace_path, staged, backup_path)
+        result.previous = swap_in(
+            workspace_path, staged, backup_path, damaged_file=result.previous_damaged
+        )
     except BaseException:
         discard_staged(staged)
         raise

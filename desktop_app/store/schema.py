@@ -15,6 +15,7 @@ first; backups keep earlier copies.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database, Migrations
@@ -152,8 +153,39 @@ def unregister_migrations(migrations: Migrations) -> None:
             _registered.remove(migrations)
 
 
+_loader_lock = threading.RLock()
+_loaders: list[Callable[[], None]] = []
+
+
+def add_migration_loader(loader: Callable[[], None]) -> None:
+    """Have ``loader`` register feature sets the first time the sets are needed.
+
+    An entry point (the command line, the GUI) passes a function that imports
+    every feature module that calls :func:`register_migrations` (the store itself
+    must not import feature packages). It runs once, at the first
+    :func:`migration_sets` call (opening a workspace, checking its tables,
+    restoring a backup), so commands that never open a workspace don't pay for
+    the imports.
+    """
+    with _loader_lock:
+        if loader not in _loaders:
+            _loaders.append(loader)
+
+
+def _run_loaders() -> None:
+    with _loader_lock:  # other threads wait until every set is registered
+        while _loaders:
+            loader = _loaders.pop(0)
+            try:
+                loader()
+            except BaseException:
+                _loaders.insert(0, loader)  # tried again at the next call
+                raise
+
+
 def migration_sets() -> list[Migrations]:
     """Every set Workspace.open applies, in order: the core set first."""
+    _run_loaders()
     with _lock:
         return [core_migrations, *_registered]
 

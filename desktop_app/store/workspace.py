@@ -385,6 +385,14 @@ class Workspace:
             self._check_tables({migrations.name})
             self._applied_sets.add(migrations.name)
 
+    def check_tables(self) -> None:
+        """WorkspaceCorruptError if a table MIPS Desk created in this file is missing.
+
+        For callers that met SQLite's "no such table" while the workspace was open
+        (a table dropped with another program): the error lists the backups.
+        """
+        self._check_tables(None)
+
     def _check_tables(self, set_names: set[str] | None) -> None:
         """WorkspaceCorruptError if a table the applied migrations created is missing.
 

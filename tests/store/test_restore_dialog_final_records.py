@@ -47,7 +47,7 @@ def test_restoring_keeps_the_confirmed_election_and_says_so(qtbot, tmp_path: Pat
     box = dialog.summary_box
     assert box is not None
     assert "1 final record missing from the backup was kept" in box.informativeText()
-    assert f"npi {NPI_ADA}): election opt_in" in box.informativeText()
+    assert f"/ NPI {NPI_ADA} (Ada Quinn): Opt-In, confirmed " in box.informativeText()
     _shot(box, "restore-kept-final-records.png")
     box.close()
     with Workspace.open(path) as ws:
@@ -76,7 +76,7 @@ def test_a_final_record_that_cannot_be_kept_needs_typed_confirm(qtbot, tmp_path:
 
     assert not emitted and fingerprint(path) == before  # refused, nothing changed
     assert dialog.problem.isVisible()
-    assert f"npi {NPI_ADA}): election opt_in" in dialog.problem.text()
+    assert f"/ NPI {NPI_ADA} (Ada Quinn): Opt-In, confirmed " in dialog.problem.text()
     assert "Nothing was changed" in dialog.problem.text()
     assert dialog.confirm_edit.isVisible()
     assert dialog.restore_button.text() == "Restore anyway"

@@ -58,7 +58,7 @@ def test_cli_restore_keeps_an_election_confirmed_after_the_backup(
 
     assert code == 0, err
     assert "1 final record missing from the backup was kept" in out
-    assert f"elections (year 2025, tin {TIN}, npi {NPI_ADA}): election opt_in" in out
+    assert f"Election 2025, TIN 12-3456789 / NPI {NPI_ADA} (Ada Quinn): Opt-In, confirmed " in out
     assert "kept final record across restore" in out
     assert "The previous file was kept as" in out
     with Workspace.open(path, user="kim") as ws:
@@ -100,7 +100,10 @@ def test_restore_keeps_the_pi_scoring_agreement(path: Path) -> None:
     result = restore_workspace(path, backup)
 
     assert len(result.kept) == 1
-    assert result.kept[0].label.startswith(f"attestation pi consent (year 2025, tin {TIN}, npi")
+    assert result.kept[0].label.startswith(
+        "PI scoring agreement 2025, TIN 12-3456789 (group): agreed "
+    )
+    assert result.kept[0].label.endswith(" UTC by jane")
     with Workspace.open(path) as ws:
         assert att.pi_consent(ws, GROUP) == consent
         assert att.pi_consent_needed(ws, GROUP) is None
@@ -162,7 +165,9 @@ def test_restore_is_refused_when_a_final_record_cannot_be_kept(path: Path) -> No
         restore_workspace(path, backup)
 
     message = str(caught.value)
-    assert f"elections (year 2025, tin {TIN}, npi {NPI_ADA}): election opt_in" in message
+    assert (
+        f"Election 2025, TIN 12-3456789 / NPI {NPI_ADA} (Ada Quinn): Opt-In, confirmed " in message
+    )
     assert "without the column entity_name" in message
     assert "Nothing was changed" in message
     assert len(caught.value.records) == 1
@@ -192,7 +197,7 @@ def test_cli_refuses_a_backup_holding_a_different_final_election_and_force_resto
 
     assert code == 2 and out == ""
     assert "would erase 1 final record" in err
-    assert f"npi {NPI_ADA}): election opt_in" in err
+    assert f"/ NPI {NPI_ADA} (Ada Quinn): Opt-In, confirmed " in err
     assert "different final record with the same key" in err
     assert f"workspace restore --force {backup}" in err
     assert fingerprint(path) == before
@@ -203,16 +208,17 @@ def test_cli_refuses_a_backup_holding_a_different_final_election_and_force_resto
 
     assert code == 0, err
     assert "these final records are NOT in the restored workspace" in out
-    assert f"npi {NPI_ADA}): election opt_in" in out
+    assert f"/ NPI {NPI_ADA} (Ada Quinn): Opt-In, confirmed " in out
     with Workspace.open(path) as ws:
         record = election_record(ws, 2025, TIN, NPI_ADA)
         assert record is not None and record.election is Election.VOLUNTARY
     kept = [
         p
-        for p in path.parent.glob("maple.mipsdesk.damaged-*")
+        for p in path.parent.glob("maple.mipsdesk.replaced-*")  # it was healthy
         if not p.name.endswith(("-wal", "-shm"))
     ]
-    assert len(kept) == 1
+    assert len(kept) == 1 and not list(path.parent.glob("maple.mipsdesk.damaged-*"))
+    assert f"(they remain in the previous file {kept[0]})" in out
     with Workspace.open(kept[0]) as old:  # the previous file still holds the opt-in
         record = election_record(old, 2025, TIN, NPI_ADA)
         assert record is not None and record.election is Election.OPT_IN
