@@ -52,3 +52,70 @@ def test_boundary_check_sees_the_core() -> None:
     """Guard against the check passing vacuously: it must scan real core modules."""
     names = {p.relative_to(PACKAGE).as_posix() for p in _core_modules()}
     assert "paths.py" in names and "models/identifiers.py" in names
+
+
+# The layers of docs/ARCHITECTURE.md: a core package imports only its own modules and
+# packages of a lower layer (imports inside functions included).
+LAYERS: dict[str, int] = {
+    "util": 0,
+    "paths": 0,
+    "models": 0,
+    "rules": 0,
+    "settings": 1,
+    "catalog": 2,
+    "store": 2,
+    "qpp_api": 2,
+    "formats": 3,
+    "eligibility": 3,
+    "scoring": 4,
+    "elections": 4,
+    "reporting": 5,
+    "quality": 6,
+    "attestation": 6,
+    "importing": 6,
+    "exporting": 6,
+    "features": 7,
+    "cli": 7,
+}
+
+
+SHARED_LAYERS = {6, 7}
+"""Layers whose packages may also use each other: the features (import builds on
+attestation, export on quality) and the entry points (cli uses features)."""
+
+
+def _package_of(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "desktop_app" or len(parts) < 2:
+        return None
+    return parts[1]
+
+
+def test_every_core_package_has_a_layer() -> None:
+    packages = {
+        p.relative_to(PACKAGE).parts[0].removesuffix(".py")
+        for p in PACKAGE.iterdir()
+        if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py"
+    } - {"__init__", "__main__", "gui", "resources"}
+    assert packages <= set(LAYERS), f"add to LAYERS and ARCHITECTURE.md: {packages - set(LAYERS)}"
+
+
+def test_core_packages_import_only_lower_layers() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).parts
+        own = parts[0].removesuffix(".py")
+        if own not in LAYERS:
+            continue
+        for line, name in _imports(path):
+            other = _package_of(name)
+            if other is None or other == own or other in ("__init__", "gui"):
+                continue
+            same_layer_allowed = LAYERS[own] in SHARED_LAYERS
+            if (
+                other not in LAYERS
+                or LAYERS[other] > LAYERS[own]
+                or (LAYERS[other] == LAYERS[own] and not same_layer_allowed)
+            ):
+                offenders.append(f"{path.relative_to(PACKAGE.parent)}:{line} {own} imports {name}")
+    assert offenders == [], "layer rule broken:\n" + "\n".join(offenders)
