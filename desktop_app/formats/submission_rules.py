@@ -174,9 +174,29 @@ def program_problems(
 def exclusion_problems(
     mset: MeasurementSet, catalog: RulesCatalog, year: int, where: str = ""
 ) -> list[RuleProblem]:
-    """Measures of ``mset`` reported together with one of their own exclusions."""
+    """Measures of ``mset`` reported together with one of their own exclusions, and an
+    exclusion reported together with its measure's active engagement option (_PRE /
+    _PROD): a measure that doesn't apply can't also be in active engagement."""
     index = {m.measure_id: j for j, m in enumerate(mset.measurements)}
     out = []
+    for claimed in index:
+        base = claimed.split("_EX_")[0] if "_EX_" in claimed else None
+        info = catalog.measure(year, base) if base else None
+        if base is None or info is None or claimed not in (info.data.get("exclusion") or []):
+            continue
+        own = set(info.data.get("exclusion") or [])
+        for other in index:
+            if other.startswith(base + "_") and other not in own:
+                out.append(
+                    RuleProblem(
+                        "MEASURE_WITH_ITS_EXCLUSION",
+                        f"The exclusion {claimed} is claimed for {base}, so its active "
+                        f"engagement option {other} can't be reported too; report one or "
+                        "the other.",
+                        f"{where}{'.' if where else ''}measurements[{index[other]}].measureId",
+                        base,
+                    )
+                )
     for m in mset.measurements:
         info = catalog.measure(year, m.measure_id)
         if info is None:

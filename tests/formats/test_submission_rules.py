@@ -115,6 +115,13 @@ def _measure_and_exclusion(d: dict[str, Any]) -> None:
     d["measurementSets"][2]["measurements"].append({"measureId": "PI_EP_2_EX_1", "value": True})
 
 
+def _exclusion_and_engagement(d: dict[str, Any]) -> None:
+    d["measurementSets"][2]["measurements"] += [
+        {"measureId": "PI_PHCDRR_1_EX_1", "value": True},
+        {"measureId": "PI_PHCDRR_1_PROD", "value": True},
+    ]
+
+
 def _unknown_stratum(d: dict[str, Any]) -> None:
     d["measurementSets"][1]["measurements"][1]["value"]["strata"][0]["stratum"] = "7Days"
 
@@ -183,6 +190,13 @@ CASES = [
         "MEASURE_WITH_ITS_EXCLUSION",
         "measurementSets[2].measurements[3].measureId",
         "PI_EP_2 and its own exclusion PI_EP_2_EX_1 are both reported",
+    ),
+    (
+        _exclusion_and_engagement,
+        "MEASURE_WITH_ITS_EXCLUSION",
+        "measurementSets[2].measurements[4].measureId",
+        "The exclusion PI_PHCDRR_1_EX_1 is claimed for PI_PHCDRR_1, so its active engagement "
+        "option PI_PHCDRR_1_PROD can't be reported too",
     ),
     (
         _unknown_stratum,
