@@ -85,13 +85,13 @@ def test_search_and_filters_narrow_the_table(page, qtbot) -> None:  # type: igno
 def test_table_shows_benchmarks_and_the_seven_point_cap(page) -> None:  # type: ignore[no-untyped-def]
     tab = page.choose
     headers = [tab.table.horizontalHeaderItem(j).text() for j in range(tab.table.columnCount())]
-    assert headers[3:6] == ["MIPS CQM", "eCQM", "Claims"]
+    assert headers[2:5] == ["MIPS CQM", "eCQM", "Claims"]
     tab.search.setText("005")
     row = next(i for i in range(tab.table.rowCount()) if tab.table.item(i, 0).text() == "005")
     p = page.ctx.catalog.benchmark(YEAR, "005", "registry").percentiles
-    assert tab.table.item(row, 3).text() == f"Max 7 at ≥ {p[60]:g}%"
-    assert "capped at 7 points" in tab.table.item(row, 3).toolTip()
-    assert tab.table.item(row, 2).text() == "eCQM, CQM"
+    assert tab.table.item(row, 2).text() == f"≥ {p[60]:g}% (max 7)"
+    assert "capped at 7 points" in tab.table.item(row, 2).toolTip()
+    assert tab.table.item(row, 4).text() == "—"  # not a claims measure
     tab.table.selectRow(row)
     assert "capped at 7 points" in tab.detail.text()
 

@@ -217,7 +217,7 @@ def test_the_detail_panel_shows_every_decile_per_collection_type(page) -> None: 
     assert "Claims" in detail and "MIPS CQM" in detail and "eCQM" in detail
     row = next(i for i in range(tab.table.rowCount()) if tab.table.item(i, 0).text() == "236")
     claims = catalog.benchmark(YEAR, "236", "claims").percentiles
-    assert tab.table.item(row, 5).text() == f"10 at ≥ {claims[90]:g}%"
+    assert tab.table.item(row, 4).text() == f"≥ {claims[90]:g}%"
     _select(page, "001")  # inverse: lower is better
     detail = tab.detail.text()
     inv = catalog.benchmark(YEAR, "001", "electronicHealthRecord").percentiles
@@ -265,10 +265,11 @@ def test_measures_of_other_programs_are_hidden_and_cant_be_added(page, ctx) -> N
 
 
 def test_the_picker_columns_fit_at_1200_by_800(page) -> None:  # type: ignore[no-untyped-def]
+    """In a 1200 px main window the page gets about 950 px beside the step list."""
     from PySide6.QtGui import QFont, QFontMetrics
     from PySide6.QtWidgets import QApplication
 
-    page.resize(1200, 800)
+    page.resize(950, 800)
     QApplication.processEvents()
     table = page.choose.table
     page.choose.search.setText("236")
@@ -283,10 +284,11 @@ def test_the_picker_columns_fit_at_1200_by_800(page) -> None:  # type: ignore[no
         label = table.horizontalHeaderItem(c).text()
         assert QFontMetrics(bold).horizontalAdvance(label) < table.columnWidth(c), label
     # the benchmark cells show in full; the title column is the widest
-    for c in (3, 4, 5):
+    for c in (2, 3, 4):
         text = table.item(0, c).text()
         assert table.fontMetrics().horizontalAdvance(text) < table.columnWidth(c), text
     assert table.columnWidth(1) == max(table.columnWidth(c) for c in range(table.columnCount()))
+    assert table.columnWidth(1) >= 180  # titles stay readable
     row = next(i for i in range(table.rowCount()) if table.item(i, 0).text() == "236")
     assert (
         table.item(row, 1)

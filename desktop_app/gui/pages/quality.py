@@ -87,31 +87,31 @@ WARNING_STYLE = (
 OK_STYLE = "color: #1b6e2e;"
 ERROR_STYLE = "color: #b00020;"
 
-TABLE_COLUMNS = ["ID", "Measure", "Via", "MIPS CQM", "eCQM", "Claims", "Notes"]
+TABLE_COLUMNS = ["ID", "Measure", "MIPS CQM", "eCQM", "Claims", "Notes"]
 """MIPS CQM, eCQM and Claims columns: the performance rate that earns the most points as
 that collection type (10, or the cap of a topped-out measure), or why there is none.
 The measure type is in the Measure column's tooltip and the detail panel (and
-Outcome / High priority in Notes), so that every column fits at 1200 x 800."""
+Outcome / High priority in Notes); "—" in a collection type's column means the measure
+can't be reported that way. So every column fits in the main window at 1200 x 800 with
+the measure titles readable."""
 HEADER_TIPS = {
     0: "Measure ID",
     1: "Measure title (hover a row for its type, full title and description)",
-    2: "Collection types: how the measure can be reported (CQM = MIPS CQM)",
-    6: "In my measures, outcome, high priority, inverse, other programs only",
+    5: "In my measures, outcome, high priority, inverse, other programs only",
 }
-BENCHMARK_COLUMNS = {3: "registry", 4: "electronicHealthRecord", 5: "claims"}
+BENCHMARK_COLUMNS = {2: "registry", 3: "electronicHealthRecord", 4: "claims"}
 COLUMN_SAMPLES = {
     0: "236SSP",
-    2: "CQM, eCQM",
-    3: "10 at ≥ 84.04%",
-    4: "10 at ≥ 84.04%",
-    5: "10 at ≥ 84.04%",
-    6: "Outcome · High pr",
+    2: "≥ 84.04% (max 7)",
+    3: "≥ 84.04%",
+    4: "≥ 84.04%",
+    5: "Outcome · High",
 }
 """Each column's width, as the width of its usual text (longer ones are elided, with
 the full text in the cell's tooltip); the Measure column takes the rest."""
 BENCHMARK_HEADER_TIP = (
     "The performance rate that earns the most points with this collection type's "
-    "benchmark: 10 points, or 'Max 7' for a topped-out measure capped at 7 points. "
+    "benchmark: 10 points, or '(max 7)' for a topped-out measure capped at 7 points. "
     "≤ marks inverse measures (lower is better). Select a measure for every decile."
 )
 
@@ -126,7 +126,12 @@ def _bench_text(row: MeasureRow, method: str) -> str:
     view = row.benchmark(method)
     if view is None or not view.has_benchmark:
         return "No benchmark"
-    return view.short_text()
+    top = view.max_points_start
+    if top is None:
+        return view.short_text()
+    # compact: the rate for the most points; the cap when it isn't 10 (full text in
+    # the cell's tooltip and the detail panel)
+    return f"{top.text} (max 7)" if view.capped else top.text
 
 
 def benchmark_table_html(row: MeasureRow) -> str:
@@ -181,16 +186,6 @@ def benchmark_table_html(row: MeasureRow) -> str:
     return "".join(lines)
 
 
-_SHORT_METHODS = {
-    "registry": "CQM",
-    "electronicHealthRecord": "eCQM",
-    "claims": "Claims",
-    "certifiedSurveyVendor": "Survey",
-    "administrativeClaims": "Admin claims",
-    "cmsWebInterface": "Web Interface",
-}
-
-
 class ChooseTab(QWidget):
     """Search, filters, the measures table and the suggested set."""
 
@@ -216,9 +211,7 @@ class ChooseTab(QWidget):
         self.mvp.setMaximumWidth(320)
         self.outcome = QCheckBox("Outcome measures only")
         self.high_priority = QCheckBox("High priority only")
-        self.other_programs = QCheckBox(
-            "Show measures of other programs (e.g. Shared Savings Program)"
-        )
+        self.other_programs = QCheckBox("Other programs' measures")
         self.other_programs.setToolTip(
             "Also list measures that traditional MIPS (or the chosen MVP) can't report, "
             "such as the Shared Savings Program's 001SSP or 236SSP (CMS's allowedPrograms). "
@@ -246,6 +239,7 @@ class ChooseTab(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.count_label = set_role(QLabel(""), "hint")
+        self.count_label.setWordWrap(True)
         left_layout.addWidget(self.count_label)
         self.table = QTableWidget(0, len(TABLE_COLUMNS))
         self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
@@ -345,7 +339,7 @@ class ChooseTab(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 280])
+        splitter.setSizes([960, 230])
         layout.addWidget(splitter, 1)
 
         self.rows: list[MeasureRow] = []
@@ -438,7 +432,6 @@ class ChooseTab(QWidget):
             cells = [
                 row.measure_id,
                 row.title,
-                ", ".join(_SHORT_METHODS.get(m, m) for m in row.submission_methods),
                 *(_bench_text(row, m) for m in BENCHMARK_COLUMNS.values()),
                 " · ".join(notes),
             ]
@@ -460,6 +453,7 @@ class ChooseTab(QWidget):
         text = f"{len(self.rows)} of {len(picker.rows) - hidden} quality measures for {picker.year}"
         if hidden:
             text += f" ({hidden} of other programs hidden)"
+        text += ". Per collection type, the rate that earns the most points (≤: lower is better)."
         self.count_label.setText(text)
         self._selection_changed()
 
