@@ -102,10 +102,10 @@ HEADER_TIPS = {
 BENCHMARK_COLUMNS = {2: "registry", 3: "electronicHealthRecord", 4: "claims"}
 COLUMN_SAMPLES = {
     0: "236SSP",
-    2: "≥ 84.04% (max 7)",
+    2: "≥ 100% (max 7)",
     3: "≥ 84.04%",
     4: "≥ 84.04%",
-    5: "Outcome · High",
+    5: "High priority",
 }
 """Each column's width, as the width of its usual text (longer ones are elided, with
 the full text in the cell's tooltip); the Measure column takes the rest."""
@@ -300,6 +300,7 @@ class ChooseTab(QWidget):
 
         right = QFrame()
         right.setFrameShape(QFrame.Shape.StyledPanel)
+        right.setMaximumWidth(210)  # the measure table gets the rest of the width
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(title_label("Suggested set of 6", "sectionTitle"))
         hint = set_role(
