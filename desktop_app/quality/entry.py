@@ -24,6 +24,7 @@ It refuses or flags what export refuses or leaves out, for the same reasons:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -124,17 +125,19 @@ def cqm_exclusion_fix(counts: Counts) -> Counts | None:
 
 def parse_count(text: str, name: FieldName) -> tuple[int | None, EntryIssue | None]:
     """A typed count: '' -> None; '1,200' -> 1200; anything else is an error naming the field."""
-    cleaned = text.strip().replace(",", "").replace(" ", "")
-    if not cleaned:
+    typed = text.strip()
+    if not typed:
         return None, None
-    if not cleaned.isdigit():
+    # ASCII digits, optionally grouped in thousands by commas or spaces ('1,200', '1 200');
+    # a misplaced comma ('1,0') or another kind of digit ('²') is refused, never guessed.
+    if not re.fullmatch(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+", typed):
         return None, EntryIssue(
             "error",
-            f"{FIELD_LABELS[name]} must be a whole number of 0 or more "
-            f"(you typed '{text.strip()}').",
+            f"{FIELD_LABELS[name]} must be a whole number of 0 or more, like 1200 or 1,200 "
+            f"(you typed '{typed}').",
             name,
         )
-    return int(cleaned), None
+    return int(typed.replace(",", "").replace(" ", "")), None
 
 
 def counts_from_text(texts: dict[FieldName, str]) -> tuple[Counts, list[EntryIssue]]:

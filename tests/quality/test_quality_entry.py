@@ -124,6 +124,18 @@ def test_missing_required_counts_and_typing_mistakes_are_named(catalog) -> None:
     assert parse_count("", "met") == (None, None)
 
 
+@pytest.mark.parametrize("typed,value", [("1200", 1200), ("1,200", 1200), ("1 200", 1200)])
+def test_counts_may_be_grouped_in_thousands(typed: str, value: int) -> None:
+    assert parse_count(typed, "met") == (value, None)
+
+
+@pytest.mark.parametrize("typed", ["1,0", "12,00", "²", "1.5", "1e3", ",100"])
+def test_misplaced_commas_and_other_digits_are_an_error_not_a_guess(typed: str) -> None:
+    value, issue = parse_count(typed, "met")
+    assert value is None and issue is not None and issue.severity == "error"
+    assert "like 1200 or 1,200" in issue.message
+
+
 def test_nothing_entered_is_not_an_error(catalog) -> None:  # type: ignore[no-untyped-def]
     check = check_entry(catalog.measure(YEAR, "236"), "registry", Counts(), catalog)
     assert not check.errors and check.value is None
