@@ -48,3 +48,19 @@ def test_misplaced_comma_is_shown_as_an_error_and_not_saved(  # type: ignore[no-
     assert not page.segment_errors[1].isVisible()
     saved = el.load_figures(ctx.workspace, 2025, TIN, None)[1]
     assert str(saved.allowed_charges) == "95000.50" and saved.beneficiaries == 1204
+
+
+def test_the_figure_that_is_wrong_is_the_one_outlined(page, qtbot) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    page.select(None)
+    type_segment(qtbot, page, 1, ("95000", "1,0", "300"))
+    marked = {
+        c
+        for c in ("allowed_charges", "beneficiaries", "services")
+        if page.fields[(1, c)].property("invalid")
+    }
+    assert marked == {"beneficiaries"}
+    type_segment(qtbot, page, 1, ("95000", "250", "300"))
+    assert not any(
+        page.fields[(1, c)].property("invalid")
+        for c in ("allowed_charges", "beneficiaries", "services")
+    )

@@ -441,15 +441,22 @@ class EligibilityPage(Page):
             )
             return
         else:
-            try:
-                figures = LowVolumeFigures(
-                    parse_money(texts[CRITERIA[0]]),
-                    parse_count(texts[CRITERIA[1]], "Part B beneficiaries"),
-                    parse_count(texts[CRITERIA[2]], "Covered professional services"),
-                )
-            except FiguresError as exc:
-                show_error(first, err, str(exc))
-                return
+            # each figure on its own, so the field that is wrong is the one outlined
+            parsers = (
+                lambda t: parse_money(t),
+                lambda t: parse_count(t, "Part B beneficiaries"),
+                lambda t: parse_count(t, "Covered professional services"),
+            )
+            values = []
+            for criterion, parse in zip(CRITERIA, parsers, strict=True):
+                try:
+                    values.append(parse(texts[criterion]))
+                except FiguresError as exc:
+                    self._clear_segment_marks(seg)
+                    show_error(self.fields[(seg, criterion.value)], err, str(exc))
+                    return
+            figures = LowVolumeFigures(*values)
+        self._clear_segment_marks(seg)
         show_error(first, err, "")
         el.save_figures(ws, self.ctx.year, entity.tin, entity.npi, seg, figures)
         self.saved_label.setText(f"All changes saved at {dt.datetime.now():%I:%M %p}")
@@ -533,6 +540,16 @@ class EligibilityPage(Page):
         self.progress_label.setText("")
         self._show_errors([f"The lookup stopped: {exc}"])
         self.refresh()
+
+    def _clear_segment_marks(self, seg: int) -> None:
+        """Take the error outline off every figure of segment ``seg``."""
+        for criterion in CRITERIA:
+            edit = self.fields[(seg, criterion.value)]
+            if edit.property("invalid"):
+                edit.setProperty("invalid", False)
+                edit.setAccessibleDescription("")
+                edit.style().unpolish(edit)
+                edit.style().polish(edit)
 
     def _show_errors(self, errors: list[str]) -> None:
         self.lookup_error.setText(
