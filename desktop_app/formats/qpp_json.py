@@ -51,6 +51,22 @@ SubmissionMethod = Literal[
     "administrativeClaims",
 ]
 
+# The names CMS uses for the collection types users know (QPP: "collection type").
+COLLECTION_TYPE_LABELS: dict[str, str] = {
+    "registry": "MIPS CQM",
+    "electronicHealthRecord": "eCQM",
+    "claims": "Medicare Part B claims",
+    "certifiedSurveyVendor": "CAHPS survey",
+    "administrativeClaims": "Administrative claims",
+    "cmsWebInterface": "CMS Web Interface",
+}
+
+
+def collection_type_label(method: str) -> str:
+    """'electronicHealthRecord' -> 'eCQM' (a name outside the list is kept as it is)."""
+    return COLLECTION_TYPE_LABELS.get(method, method)
+
+
 Count = Annotated[StrictInt, Field(ge=0)]
 
 

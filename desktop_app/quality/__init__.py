@@ -12,6 +12,7 @@ Core only (no Qt). The Quality page and the command line call:
   with the values themselves saved through :mod:`desktop_app.reporting`.
 """
 
+from desktop_app.formats.qpp_json import COLLECTION_TYPE_LABELS, collection_type_label
 from desktop_app.quality.entry import (
     CQM_EXCLUSION_NOT_ZERO,
     ECQM_COUNTS_DONT_ADD_UP,
@@ -26,7 +27,6 @@ from desktop_app.quality.entry import (
     max_points,
 )
 from desktop_app.quality.picker import (
-    COLLECTION_TYPE_LABELS,
     ENTRY_METHODS,
     BenchmarkView,
     DecileStart,
@@ -34,7 +34,6 @@ from desktop_app.quality.picker import (
     MeasurePicker,
     MeasureRow,
     Suggestion,
-    collection_type_label,
     specialty_label,
     suggest_measures,
 )

@@ -15,20 +15,13 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from desktop_app.catalog.model import Benchmark, MeasureInfo, Mvp, SearchHit
+from desktop_app.formats.qpp_json import COLLECTION_TYPE_LABELS, collection_type_label
 from desktop_app.formats.submission_rules import program_text, programs_text
 from desktop_app.rules import RulesError, load_rules
 from desktop_app.scoring.deciles import PERCENTILE_KEYS
 
 # Collection types a practice can enter in MIPS Desk, and the names CMS uses for them.
 ENTRY_METHODS: tuple[str, ...] = ("registry", "electronicHealthRecord")
-COLLECTION_TYPE_LABELS: dict[str, str] = {
-    "registry": "MIPS CQM",
-    "electronicHealthRecord": "eCQM",
-    "claims": "Medicare Part B claims",
-    "certifiedSurveyVendor": "CAHPS survey",
-    "administrativeClaims": "Administrative claims",
-    "cmsWebInterface": "CMS Web Interface",
-}
 MEASURE_TYPE_LABELS: dict[str, str] = {
     "outcome": "Outcome",
     "intermediateOutcome": "Intermediate outcome",
@@ -53,10 +46,6 @@ class PickerCatalog(Protocol):
     def search(
         self, year: int, text: str, category: str | None = None, limit: int = 50
     ) -> list[SearchHit]: ...
-
-
-def collection_type_label(method: str) -> str:
-    return COLLECTION_TYPE_LABELS.get(method, method)
 
 
 def specialty_label(key: str) -> str:

@@ -11,6 +11,7 @@ from desktop_app.formats.qpp_json import (
     NonProportion,
     SinglePerformanceRate,
     Stratum,
+    collection_type_label,
 )
 from desktop_app.rules.model import ProgramRules
 from desktop_app.scoring.deciles import achievement_points
@@ -175,6 +176,7 @@ def score_quality_measure(
     floor_short = f"{_r(floor)} pts" + (" (small-practice floor)" if small else "")
     measure = lookup.measure(year, measure_id)
     title = measure.title if measure else None
+    ctype = collection_type_label(submission_method)  # 'eCQM', as CMS names it to users
     # The most this measure can earn as this collection type: the topped-out cap when
     # the benchmark is topped out by program and CMS did not remove the cap for it
     # (desktop_app.quality.entry.max_points says the same on the Quality page).
@@ -234,10 +236,10 @@ def score_quality_measure(
     if submission_method in q.small_practice_only_methods.value and not small:
         return result(
             0.0,
-            f"Medicare Part B {submission_method} measures may be reported by small practices "
+            f"{ctype} measures may be reported by small practices "
             "(15 or fewer clinicians) only, and this practice is not marked small: 0 points. "
             "Report the measure through a registry or EHR, or mark the practice small if it is.",
-            summary=f"{submission_method}: small practices only, 0 pts",
+            summary=f"{ctype}: small practices only, 0 pts",
         )
     if isinstance(value, SinglePerformanceRate):
         fig = _single(value)
@@ -299,7 +301,7 @@ def score_quality_measure(
         )
     if bench is None or not bench.percentiles:
         points = max(floor, new_floor)
-        why = f"No {year} benchmark for this measure as {submission_method}" + (
+        why = f"No {year} benchmark for this measure as {ctype}" + (
             f": new-measure floor of {_r(new_floor)} points."
             if new_floor > floor
             else f": {floor_text}."
@@ -307,7 +309,7 @@ def score_quality_measure(
         short = (
             f"new-measure floor {_r(points)} pts"
             if new_floor > floor
-            else f"no {submission_method} benchmark: {floor_short}"
+            else f"no {ctype} benchmark: {floor_short}"
         )
         return result(
             points,
@@ -318,7 +320,7 @@ def score_quality_measure(
     inverse = bench.is_inverse or measure.is_inverse
     dp = achievement_points(fig.performance_rate, bench.percentiles, inverse=inverse)
     points = dp.points
-    text = f"{fig.explanation}. Benchmark ({submission_method}): {dp.explanation}."
+    text = f"{fig.explanation}. Benchmark ({ctype}): {dp.explanation}."
     extra = ""
     if capped:
         extra = f" · topped out: max {_r(most)}"

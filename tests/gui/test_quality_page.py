@@ -142,7 +142,7 @@ def test_counts_are_checked_as_the_user_types_with_live_points(page, ctx) -> Non
     assert form.points_label.text() == f"{floor:g} of 10"
     type_counts(form, "100", "0", "0", "80", "20")
     assert form.rate_label.text() == "80.00%" and form.completeness_label.text() == "100.00%"
-    assert "Benchmark (registry)" in form.reason_label.text()
+    assert "Benchmark (MIPS CQM)" in form.reason_label.text()
     assert form.save_button.isEnabled()
     shot(page, "quality_entry.png")
     form.save_button.click()

@@ -44,7 +44,7 @@ def test_counts_that_add_up_give_rate_completeness_value_and_points(catalog) -> 
     assert check.score is not None
     assert check.score.points == expected.points
     assert check.score.reason == expected.reason
-    assert "Benchmark (registry)" in check.score.reason
+    assert "Benchmark (MIPS CQM)" in check.score.reason
 
 
 def test_rate_counts_reported_instances_only(catalog) -> None:  # type: ignore[no-untyped-def]

@@ -91,7 +91,7 @@ def collection_label(row: dict[str, Any]) -> str:
     if not method:
         return ""
     if row.get("category") == "quality":
-        from desktop_app.quality.picker import COLLECTION_TYPE_LABELS
+        from desktop_app.formats.qpp_json import COLLECTION_TYPE_LABELS
 
         return COLLECTION_TYPE_LABELS.get(str(method), str(method))
     from desktop_app.attestation import source_label
