@@ -328,6 +328,11 @@ class MainWindow(QMainWindow):
             self._catalog_busy = False
             self.catalog_progress.setVisible(False)
             log.error("catalog could not be prepared: %s", exc)
+            from desktop_app.catalog import CatalogLayoutError
+
+            if isinstance(exc, CatalogLayoutError):  # its message says how to update
+                self.show_catalog_banner(str(exc))
+                return
             self.show_catalog_banner(
                 f"The measures data could not be prepared: {exc} "
                 "Use Update measures data to download it again."
