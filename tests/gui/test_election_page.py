@@ -218,6 +218,7 @@ def test_nothing_to_elect(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
         [Clinician(npi=NPI_1, first_name="Maria", last_name="Alvarez", clinician_type="MD")]
     )
     el.save_figures(ws, 2025, TIN, NPI_1, 1, ELIGIBLE)
+    el.save_figures(ws, 2025, TIN, None, 1, ELIGIBLE)
     ctx.set_year(2025)
     p = ElectionPage(ctx)
     qtbot.addWidget(p)
@@ -225,6 +226,25 @@ def test_nothing_to_elect(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
     assert p.rows == []
     assert "nothing to elect" in p.empty.text()
     assert not p.submit_button.isEnabled()
+
+
+def test_undetermined_eligibility_is_not_called_nothing_to_elect(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.gui.pages.election import ElectionPage
+
+    ws = ctx.workspace
+    ws.save_practice(demo_practice())
+    ws.add_clinicians(
+        [Clinician(npi=NPI_1, first_name="Maria", last_name="Alvarez", clinician_type="MD")]
+    )
+    ctx.set_year(2025)
+    p = ElectionPage(ctx)
+    qtbot.addWidget(p)
+    p.refresh()
+    assert p.rows == []
+    text = p.empty.text()
+    assert "not determined yet for 2 of 2 participants" in text
+    assert "Maria Alvarez" in text and "Eligibility page" in text
+    assert "nothing to elect" not in text
 
 
 def test_journey_has_both_pages() -> None:

@@ -321,10 +321,22 @@ class ElectionPage(Page):
         if found is None:
             self.empty.setText("Set up the practice and its clinicians on the Practice page first.")
         elif not self.rows:
-            self.empty.setText(
-                f"No clinician or group of this practice is opt-in eligible for {year}, so there "
-                "is nothing to elect. (Eligibility is decided on the Eligibility page.)"
-            )
+            undetermined = [
+                e.name or e.tin for e in found.all() if e.effective.status is Status.NOT_DETERMINED
+            ]
+            if undetermined:
+                self.empty.setText(
+                    f"Eligibility for {year} is not determined yet for "
+                    f"{len(undetermined)} of {len(found.all())} participants "
+                    f"({', '.join(undetermined[:4])}{', …' if len(undetermined) > 4 else ''}). "
+                    "Enter their low-volume figures or Look up on QPP on the Eligibility page; "
+                    "an election is made here only for those found opt-in eligible."
+                )
+            else:
+                self.empty.setText(
+                    f"No clinician or group of this practice is opt-in eligible for {year}, so "
+                    "there is nothing to elect. (Eligibility is decided on the Eligibility page.)"
+                )
         else:
             self.empty.setText(
                 "Individual clinicians are identified by TIN/NPI, groups by TIN. Make an "
