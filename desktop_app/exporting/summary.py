@@ -174,8 +174,9 @@ def _score_lines(
     if exempt is not None:
         lines.append(f"Payment adjustment {payment_year}: {exempt}.")
     else:
+        # the same sentence the Score page shows (the range when cost is unknown)
         lines.append(
-            f"Payment adjustment {payment_year}: {result.payment_adjustment.band}. "
+            f"Payment adjustment {payment_year}: {result.payment_adjustment.reason} "
             "This is an estimate, not CMS's score."
         )
     return lines

@@ -49,6 +49,9 @@ def test_summary_shows_entity_attestations_quality_score_and_statement(
     assert "eCQM" in quality["226"].detail and "reporting:" in quality["226"].detail
     assert any(line.startswith("Estimated final score") for line in summary.score_lines)
     assert "Payment adjustment 2027" in text
+    # the same sentence as the Score page: with cost unknown, the range of adjustments
+    assert "With cost unknown the final score is between" in text
+    assert "the 2027 adjustment is between" in text
     assert STATEMENT in text
     assert "true, accurate, and complete" in text
     assert "Prepared by jane" in text and "2026-02-01 15:00 UTC" in text
