@@ -196,6 +196,15 @@ def test_attestation_summary_pdf_is_written(page, tmp_path: Path) -> None:  # ty
     assert "Attestation summary saved" in page.result.text()
 
 
+def test_no_summary_is_saved_for_an_entity_with_nothing_to_attest(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from export_data import NPI_B
+
+    page.select_entity(EntityKey(2025, TIN, NPI_B))  # Bo Reyes: no data entered
+    assert page.save_summary(tmp_path / "empty.pdf") is None
+    assert not (tmp_path / "empty.pdf").exists()
+    assert "nothing to attest yet" in page.result.text()
+
+
 def test_summary_pdf_bytes_from_the_core_html(data_file: Path, catalog_file: Path) -> None:
     from desktop_app.catalog import Catalog
     from desktop_app.exporting import build_summary

@@ -508,6 +508,16 @@ class ExportPage(Page):
         self._show_notes("")
         try:
             summary = build_summary(ws, entities[0], self.ctx.catalog)
+            if not (summary.quality or summary.pi or summary.ia):
+                self.result.setText(
+                    _esc(
+                        f"{summary.entity_label} has no quality, Promoting Interoperability "
+                        f"or improvement activity data for {summary.year}: there is nothing "
+                        "to attest yet, so no summary was saved."
+                    )
+                )
+                set_role(self.result, "error")
+                return None
             written = write_summary_pdf(path, summary)
         except (WriteError, ValueError) as exc:
             self.result.setText(_esc(f"The summary could not be saved: {exc}"))
