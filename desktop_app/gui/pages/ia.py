@@ -65,6 +65,10 @@ class IaPage(AttestationPage):
         self.activities: list[att.ActivityView] = []
         self.shown: list[att.ActivityView] = []
         self.done: dict[str, att.IaDone] = {}
+        self.unknown: dict[str, att.IaDone] = {}
+        """Stored completed activities that aren't in the year's catalog (another year's
+        data, an import): listed in a warning box, left out of the page's counts."""
+        self.unknown_buttons: dict[str, QPushButton] = {}
         self._activities_year: int | None = None
         self._enabled = False
         self.last_message = ""
@@ -99,6 +103,16 @@ class IaPage(AttestationPage):
         self.score_reason = wrapped("", "hint", "scoreReason")
         sm.addWidget(self.score_reason, 4, 0, 1, 2)
         body.addWidget(self.summary)
+        self.unknown_box = QFrame()
+        self.unknown_box.setObjectName("unknownActivities")
+        self.unknown_box.setStyleSheet(
+            "QFrame#unknownActivities { background: #fff4e5; border: 1px solid #e0a040; "
+            "border-radius: 4px; } QFrame#unknownActivities QLabel { color: #7a4100; }"
+        )
+        self._unknown_rows = QVBoxLayout(self.unknown_box)
+        self._unknown_rows.setContentsMargins(12, 8, 12, 8)
+        self.unknown_box.setVisible(False)
+        body.addWidget(self.unknown_box)
         body.addWidget(
             wrapped(
                 "Each activity has a continuous 90-day performance period (or as specified in "
@@ -281,6 +295,48 @@ class IaPage(AttestationPage):
                 f"{a.measure_id}: not completed",
                 lambda: att.set_ia_activity(self.ws(), self.entity(), a.measure_id, False),
             )
+
+    def remove_unknown(self, measure_id: str) -> bool:
+        """Remove a stored activity that isn't one of the year's (undoable), through the
+        same core call as unchecking Completed."""
+        if measure_id not in self.unknown:
+            return False
+        return self.edit(
+            f"{measure_id}: removed (not a {self.ctx.year} improvement activity)",
+            lambda: att.set_ia_activity(self.ws(), self.entity(), measure_id, False),
+        )
+
+    def _show_unknown(self) -> None:
+        while self._unknown_rows.count():
+            item = self._unknown_rows.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self.unknown_buttons = {}
+        year = self.ctx.year
+        for mid in sorted(self.unknown):
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            text = wrapped(
+                f"<b>Not a {year} improvement activity: {mid}</b> — CMS would refuse the file; "
+                "remove it. It is stored for this entity (from another year's data or an "
+                "import) but is not in the year's activity list, so it doesn't count here.",
+                name="unknownActivity",
+            )
+            text.setTextFormat(Qt.TextFormat.RichText)
+            line.addWidget(text, 1)
+            button = QPushButton("Remove")
+            button.setObjectName("removeUnknown")
+            button.setToolTip(f"Remove {mid} from this entity's activities (can be undone)")
+            button.setAccessibleName(f"Remove {mid}")
+            button.setEnabled(self._enabled)
+            button.clicked.connect(lambda _c=False, m=mid: self.remove_unknown(m))
+            line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            self._unknown_rows.addWidget(row)
+            self.unknown_buttons[mid] = button
+        self.unknown_box.setVisible(bool(self.unknown))
 
     def _dates_changed(self) -> None:
         a = self.current()
@@ -489,6 +545,8 @@ class IaPage(AttestationPage):
             self._enabled = False
             self.summary.setVisible(False)
             self.done = {}
+            self.unknown = {}
+            self._show_unknown()
             self.apply_filters()
             return
         self.summary.setVisible(True)
@@ -500,7 +558,12 @@ class IaPage(AttestationPage):
         self.apm.blockSignals(True)
         self.apm.setChecked(facts.apm_participant)
         self.apm.blockSignals(False)
-        self.done = att.ia_entry(ws, entity)
+        stored = att.ia_entry(ws, entity)
+        known = {a.measure_id for a in self.activities}
+        # Without a catalog there is no list to compare with: keep everything.
+        self.unknown = {m: d for m, d in stored.items() if known and m not in known}
+        self.done = {m: d for m, d in stored.items() if m not in self.unknown}
+        self._show_unknown()
         try:
             req = att.ia_requirement(ws, entity)
         except RulesError as exc:
@@ -545,7 +608,9 @@ class IaPage(AttestationPage):
                 ia = result.categories["ia"]
                 if req is not None and req.method == "weighted" and req.pcmh_id not in self.done:
                     points = sum(
-                        m.points or 0.0 for m in result.measures if m.category == "ia" and m.counted
+                        m.points or 0.0
+                        for m in result.measures
+                        if m.category == "ia" and m.counted and m.measure_id in self.done
                     )
                     self.progress_label.setText(
                         f"{_fmt(min(points, req.needed))} / {_fmt(req.needed)} activity points"

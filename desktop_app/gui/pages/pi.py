@@ -739,12 +739,17 @@ class AttestationPage(Page):
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("progressLabel")
         self.progress_label.setStyleSheet("font-size: 15pt; font-weight: 600; color: #17324d;")
+        # The progress text wraps, so a long one ("1 / 1 activities completed (3 attested;
+        # more add no points)") never makes the page wider than the window; the (short)
+        # score keeps its line.
+        self.progress_label.setWordWrap(True)
         grid.addWidget(self.progress_label, 0, 0)
         self.score_label = QLabel("")
         self.score_label.setObjectName("scoreLabel")
         self.score_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
-        self.score_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.score_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.score_label, 0, 1)
+        grid.setColumnStretch(0, 1)
         return grid
 
     def ws(self) -> Any:
