@@ -245,6 +245,33 @@ def test_reweighted_pi_asks_for_agreement(ctx: Any, qtbot: Any, catalog: Any) ->
     assert not page.consent_button.isVisible()
 
 
+def test_pi_data_stored_without_the_agreement_is_said_to_be_scored(
+    ctx: Any, qtbot: Any, catalog: Any
+) -> None:
+    """PI data saved without the agreement (an earlier version, another tool): the page
+    doesn't claim PI is reweighted while the score counts it, and the entry can be
+    deleted to keep PI reweighted."""
+    from desktop_app.gui.pages.pi import PiPage
+    from desktop_app.reporting import save_value
+
+    ctx.set_year(2025)
+    _practice(ctx, size=3)
+    ctx.set_catalog(catalog)
+    save_value(ctx.workspace, GROUP, "pi", "PI_PPHI_1", True)
+    page = PiPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    text = page.reweight_text.text()
+    assert "would be reweighted to 0%" in text and "is scored" in text
+    assert "does not count towards the final score" not in text
+    assert page.delete_button.isEnabled()
+    assert page.delete_entry(confirm=False) is True
+    assert att.pi_entry(ctx.workspace, GROUP).empty
+    assert att.pi_consent(ctx.workspace, GROUP) is None  # no agreement was needed to delete
+    assert "does not count towards the final score" in page.reweight_text.text()
+
+
 def test_hardship_checkbox_reweights(page: Any) -> None:
     page.hardship.setChecked(True)
     assert page.reweight_box.isVisible() and "hardship" in page.reweight_text.text()

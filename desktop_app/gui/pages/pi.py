@@ -1044,7 +1044,10 @@ class PiPage(AttestationPage):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        return self.edit("Delete PI entry", lambda: att.clear_pi_entry(ws, self.entity()))
+        # deleting is not entering PI data: no agreement to be scored is asked for
+        return self.edit(
+            "Delete PI entry", lambda: att.clear_pi_entry(ws, self.entity()), pi_data=False
+        )
 
     def export_binder(self, path: Path | None = None) -> att.BinderResult | None:
         if self.picker.entity() is None:
@@ -1130,9 +1133,20 @@ class PiPage(AttestationPage):
         reason = att.pi_reweighting_reason(ws, entity, rules)
         consent = att.pi_consent(ws, entity)
         needs_consent = reason is not None and consent is None
+        has_data = not att.pi_entry(ws, entity).empty
         self.reweight_box.setVisible(reason is not None)
         if reason is not None:
-            if consent is None:
+            if consent is None and has_data:
+                # data stored without the agreement (an earlier version, another tool):
+                # CMS scores any PI data it receives, and so does the preview
+                self.reweight_text.setText(
+                    f"<b>{reason.replace('is reweighted', 'would be reweighted')}</b> But PI "
+                    "data is already entered for this entity, so Promoting Interoperability "
+                    "is scored (CMS scores any PI data it receives) and counts in the final "
+                    "score below. Agree to that to go on entering PI, or delete the entry "
+                    "(Delete entry…) to keep PI reweighted to 0%."
+                )
+            elif consent is None:
                 self.reweight_text.setText(
                     f"<b>{reason}</b> It does not count towards the final score. If you enter "
                     "any data on this page, including the performance period, Promoting "
@@ -1149,6 +1163,8 @@ class PiPage(AttestationPage):
         self.hardship.setEnabled(allowed and consent is None)
         enabled = allowed and not needs_consent
         self._set_enabled(enabled)
+        # deleting PI data is not entering it: possible without the agreement
+        self.delete_button.setEnabled(allowed and has_data)
 
         entry = att.pi_entry(ws, entity)
         self.values = entry.values
