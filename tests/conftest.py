@@ -11,8 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Property tests check behaviour, never speed (speed is measured in benchmarks/): no
+# per-example deadline, which a busy CI machine could miss. On CI the examples are
+# derandomized, so a run on a fresh machine checks the same cases as the last green one.
+settings.register_profile("mipsdesk", deadline=None)
+settings.register_profile("mipsdesk-ci", deadline=None, derandomize=True)
+settings.load_profile("mipsdesk-ci" if os.environ.get("CI") else "mipsdesk")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
