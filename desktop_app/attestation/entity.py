@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING
 
 from desktop_app.attestation.errors import EntryLocked, PiConsentRequired
 from desktop_app.attestation.tables import CONSENT_TABLE, FLAGS_TABLE, ensure_tables
 from desktop_app.reporting import EntityKey
 from desktop_app.rules import ProgramRules, load_rules
 from desktop_app.scoring import ScoringOptions
-from desktop_app.scoring.result import SpecialStatus
+from desktop_app.scoring.result import SCORING_STATUSES
 
 if TYPE_CHECKING:
     from desktop_app.store import Workspace
@@ -44,7 +44,6 @@ _STATUS_LABELS = {
     "pi_hardship": "approved PI hardship exception",
     "pi_reweighting": "PI reweighting (QPP)",
 }
-_SCORING_STATUSES: frozenset[str] = frozenset(get_args(SpecialStatus))
 
 
 def status_label(code: str) -> str:
@@ -126,7 +125,7 @@ def _key(entity: EntityKey) -> str:
 def scoring_options(ws: Workspace, entity: EntityKey) -> ScoringOptions:
     """The preview options that follow from the entity's statuses and flags."""
     facts = entity_facts(ws, entity)
-    statuses = frozenset(s for s in facts.special_statuses if s in _SCORING_STATUSES)
+    statuses = frozenset(s for s in facts.special_statuses if s in SCORING_STATUSES)
     return ScoringOptions(
         small_practice="small_practice" in statuses,
         special_statuses=statuses,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,8 @@ SpecialStatus = Literal[
     "asc_based",
     "facility_based",
 ]
+SCORING_STATUSES: frozenset[str] = frozenset(get_args(SpecialStatus))
+"""The special statuses the scoring rules use, as plain strings (for filtering)."""
 
 
 class _Frozen(BaseModel):

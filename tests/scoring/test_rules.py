@@ -145,3 +145,11 @@ def test_invalid_rules_file_rejected(change, message: str) -> None:  # type: ign
 def test_year_without_rules() -> None:
     with pytest.raises(RulesError, match="no program rules for performance year 2017"):
         load_rules(2017)
+
+
+def test_the_rules_files_know_exactly_the_statuses_scoring_applies() -> None:
+    """rules (layer 0) validates statuses with its own tuple; scoring's Literal must match."""
+    from desktop_app.rules import SPECIAL_STATUSES
+    from desktop_app.scoring.result import SCORING_STATUSES
+
+    assert set(SPECIAL_STATUSES) == SCORING_STATUSES

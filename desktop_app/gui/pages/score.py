@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.widgets.common import set_role, title_label
+from desktop_app.scoring.result import SCORING_STATUSES
 
 CATEGORY_TITLES = {
     "quality": "Quality",
@@ -53,18 +54,6 @@ WATCHED_TABLES = {
     "eligibility_facts",
     "eligibility_lookups",
 }
-# Statuses the scoring rules use (desktop_app.scoring.result.SpecialStatus).
-SCORING_STATUSES = frozenset(
-    {
-        "small_practice",
-        "rural",
-        "hpsa",
-        "non_patient_facing",
-        "hospital_based",
-        "asc_based",
-        "facility_based",
-    }
-)
 
 
 def _num(x: float | None, suffix: str = "") -> str:
