@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -531,28 +531,20 @@ class IaPage(AttestationPage):
     def refresh(self) -> None:
         ws = self.ws()
         year = self.ctx.year
-        self.picker.fill()
-        for edit in (self.start_edit, self.end_edit):
-            edit.blockSignals(True)
-            edit.setDateRange(QDate(year - 1, 12, 31), QDate(year, 12, 31))
-            edit.blockSignals(False)
+        self._prepare_refresh(year)
         if self._activities_year != year:
             self._load_activities(year)
         entity = self.picker.entity()
         if ws is None or entity is None:
-            self.locked.setText("Open a practice and set it up on the Practice page first.")
-            self.locked.setVisible(True)
+            self._show_no_entity()
             self._enabled = False
-            self.summary.setVisible(False)
             self.done = {}
             self.unknown = {}
             self._show_unknown()
             self.apply_filters()
             return
         self.summary.setVisible(True)
-        allowed, why = att.entry_allowed(ws, entity)
-        self.locked.setText("" if allowed else why)
-        self.locked.setVisible(not allowed)
+        allowed = self._show_lock(ws, entity)
         self._enabled = allowed
         facts = att.entity_facts(ws, entity)
         self.apm.blockSignals(True)

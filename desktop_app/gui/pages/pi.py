@@ -55,6 +55,7 @@ from desktop_app.gui.widgets.common import format_tin, set_role, show_error, tit
 from desktop_app.gui.widgets.entities import entity_choices
 from desktop_app.reporting import EntityKey
 from desktop_app.rules import RulesError, load_rules
+from desktop_app.store import Workspace
 
 WATCHED_TABLES = {
     "measurement_values",
@@ -701,6 +702,31 @@ class AttestationPage(Page):
     undo_button: QPushButton
     redo_button: QPushButton
     _stack: Any
+    locked: QLabel
+    summary: QFrame
+    start_edit: QDateEdit
+    end_edit: QDateEdit
+
+    def _prepare_refresh(self, year: int) -> None:
+        """Refill the entity picker and keep the date editors inside ``year``."""
+        self.picker.fill()
+        for edit in (self.start_edit, self.end_edit):
+            edit.blockSignals(True)
+            edit.setDateRange(QDate(year - 1, 12, 31), QDate(year, 12, 31))
+            edit.blockSignals(False)
+
+    def _show_no_entity(self) -> None:
+        """No workspace or no reporting entity yet: say where to start; hide the summary."""
+        self.locked.setText("Open a practice and set it up on the Practice page first.")
+        self.locked.setVisible(True)
+        self.summary.setVisible(False)
+
+    def _show_lock(self, ws: Workspace, entity: EntityKey) -> bool:
+        """Show why data entry is locked (the election gate), if it is; True if allowed."""
+        allowed, why = att.entry_allowed(ws, entity)
+        self.locked.setText("" if allowed else why)
+        self.locked.setVisible(not allowed)
+        return allowed
 
     def _page_head(self, title: str, *extra: QPushButton) -> QHBoxLayout:
         """The title row: Undo and Redo (wired to the shared history), ``extra``
@@ -1100,20 +1126,14 @@ class PiPage(AttestationPage):
     def refresh(self) -> None:
         ws = self.ws()
         year = self.ctx.year
-        self.picker.fill()
-        for edit in (self.start_edit, self.end_edit):
-            edit.blockSignals(True)
-            edit.setDateRange(QDate(year - 1, 12, 31), QDate(year, 12, 31))
-            edit.blockSignals(False)
+        self._prepare_refresh(year)
         if self._layout_year != year:
             self._build(year)
         entity = self.picker.entity()
         if ws is None or entity is None:
-            self.locked.setText("Open a practice and set it up on the Practice page first.")
-            self.locked.setVisible(True)
+            self._show_no_entity()
             self._set_enabled(False)
             self.reweight_box.setVisible(False)
-            self.summary.setVisible(False)
             return
         self.summary.setVisible(True)
         try:
@@ -1123,9 +1143,7 @@ class PiPage(AttestationPage):
             self.locked.setVisible(True)
             self._set_enabled(False)
             return
-        allowed, why = att.entry_allowed(ws, entity)
-        self.locked.setText("" if allowed else why)
-        self.locked.setVisible(not allowed)
+        allowed = self._show_lock(ws, entity)
         facts = att.entity_facts(ws, entity)
         self.hardship.blockSignals(True)
         self.hardship.setChecked(facts.pi_hardship)
