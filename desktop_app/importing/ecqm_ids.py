@@ -359,30 +359,47 @@ def save_imported_ids(
             for k, v in supplemental.items()
             if k.upper() in pops
         }
-        key = [entity.year, entity.tin, entity.npi or "", measure_id]
-        if not supp:
-            ws.db.execute(
-                f"DELETE FROM {SUPPLEMENTAL_TABLE} WHERE year = ? AND tin = ? AND npi = ? "
-                "AND measure_id = ?",
-                key,
-            )
-            continue
-        ws.db.execute(
-            f"INSERT OR REPLACE INTO {SUPPLEMENTAL_TABLE} (year, tin, npi, measure_id, "
-            "value_json, supplemental_json) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                *key,
-                json.dumps(values[measure_id], sort_keys=True),
-                json.dumps(supp, sort_keys=True),
-            ],
-        )
-        ws.audit(
+        _keep_file_data(
+            ws,
             SUPPLEMENTAL_TABLE,
-            f"{entity.label}/{measure_id}",
-            "replace",
-            None,
+            "supplemental_json",
+            entity,
+            measure_id,
+            values,
+            supp or None,
             {"populations": sorted(supp), "source": source},
         )
+
+
+def _keep_file_data(
+    ws: Workspace,
+    table: str,
+    column: str,
+    entity: EntityKey,
+    measure_id: str,
+    values: Mapping[str, Any],
+    data: Any,
+    audit: dict[str, Any],
+) -> None:
+    """Keep ``data`` (JSON) that a file carries for one measure in ``table``.``column``,
+    with the measure's value it belongs to (audited); ``None`` forgets what was kept."""
+    key = [entity.year, entity.tin, entity.npi or "", measure_id]
+    if data is None:
+        ws.db.execute(
+            f"DELETE FROM {table} WHERE year = ? AND tin = ? AND npi = ? AND measure_id = ?",
+            key,
+        )
+        return
+    ws.db.execute(
+        f"INSERT OR REPLACE INTO {table} (year, tin, npi, measure_id, value_json, {column}) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            *key,
+            json.dumps(values[measure_id], sort_keys=True),
+            json.dumps(data, sort_keys=True),
+        ],
+    )
+    ws.audit(table, f"{entity.label}/{measure_id}", "replace", None, audit)
 
 
 def _save_population_sets(
@@ -394,29 +411,15 @@ def _save_population_sets(
     source: str,
 ) -> None:
     """Keep (or, when the file has none, forget) one measure's per-set counts."""
-    key = [entity.year, entity.tin, entity.npi or "", measure_id]
-    if not sets:
-        ws.db.execute(
-            f"DELETE FROM {POPULATION_SETS_TABLE} WHERE year = ? AND tin = ? AND npi = ? "
-            "AND measure_id = ?",
-            key,
-        )
-        return
-    ws.db.execute(
-        f"INSERT OR REPLACE INTO {POPULATION_SETS_TABLE} (year, tin, npi, measure_id, "
-        "value_json, sets_json) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            *key,
-            json.dumps(values[measure_id], sort_keys=True),
-            json.dumps([s.as_dict() for s in sets], sort_keys=True),
-        ],
-    )
-    ws.audit(
+    _keep_file_data(
+        ws,
         POPULATION_SETS_TABLE,
-        f"{entity.label}/{measure_id}",
-        "replace",
-        None,
-        {"populationSets": len(sets), "source": source},
+        "sets_json",
+        entity,
+        measure_id,
+        values,
+        [s.as_dict() for s in sets] if sets else None,
+        {"populationSets": len(sets or []), "source": source},
     )
 
 
