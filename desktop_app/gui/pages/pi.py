@@ -1151,7 +1151,8 @@ class PiPage(AttestationPage):
         reason = att.pi_reweighting_reason(ws, entity, rules)
         consent = att.pi_consent(ws, entity)
         needs_consent = reason is not None and consent is None
-        has_data = not att.pi_entry(ws, entity).empty
+        entry = att.pi_entry(ws, entity)
+        has_data = not entry.empty
         self.reweight_box.setVisible(reason is not None)
         if reason is not None:
             if consent is None and has_data:
@@ -1184,7 +1185,6 @@ class PiPage(AttestationPage):
         # deleting PI data is not entering it: possible without the agreement
         self.delete_button.setEnabled(allowed and has_data)
 
-        entry = att.pi_entry(ws, entity)
         self.values = entry.values
         self._show_sources(entry)
         issues = att.pi_issues(entry, year, rules)
