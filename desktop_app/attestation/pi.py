@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from desktop_app.attestation.entity import check_entry_allowed
 from desktop_app.attestation.errors import AttestationError
 from desktop_app.attestation.tables import ensure_tables
 from desktop_app.formats.qpp_json import Proportion
+from desktop_app.models.numbers import grouped_whole_number
 from desktop_app.reporting import (
     SETS_TABLE,
     VALUES_TABLE,
@@ -395,11 +395,12 @@ def parse_count(text: str, what: str) -> int | None:
     t = text.strip()
     if not t:
         return None
-    if not re.fullmatch(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+", t):
+    value = grouped_whole_number(t)
+    if value is None:
         raise AttestationError(
             f"The {what} must be a whole number of 0 or more, like 1204 or 1,204 (not '{text}')."
         )
-    return int(t.replace(",", ""))
+    return value
 
 
 def proportion_problem(numerator: int | None, denominator: int | None) -> str | None:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from desktop_app.eligibility.thresholds import SegmentDates, YearRules
+from desktop_app.models.numbers import THOUSANDS_GROUPED
 
 
 class Status(StrEnum):
@@ -98,7 +99,6 @@ MAX_COUNT_DIGITS: Final = 9
 
 _MONEY = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 _COUNT = re.compile(r"[0-9]+")
-_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 """Whole digits with commas that separate thousands only: 1,204 and 95,000,000."""
 _COMMAS_HINT: Final = (
     "commas may only separate thousands (like 95,000.50), or leave them out (95000.50)"
@@ -111,7 +111,7 @@ def _check_commas(number: str, what: str, typed: str, example: str) -> str:
     if "," not in number:
         return number
     whole, point, fraction = number.partition(".")
-    if not _GROUPED.fullmatch(whole) or "," in fraction:
+    if not THOUSANDS_GROUPED.fullmatch(whole) or "," in fraction:
         raise FiguresError(f"{what} '{_shown(typed)}' has a comma in the wrong place: {example}.")
     return whole.replace(",", "") + point + fraction
 

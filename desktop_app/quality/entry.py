@@ -24,12 +24,12 @@ It refuses or flags what export refuses or leaves out, for the same reasons:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from desktop_app.catalog.model import MeasureInfo
 from desktop_app.formats.qpp_json import Measurement
+from desktop_app.models.numbers import grouped_whole_number
 from desktop_app.rules import ProgramRules, load_rules
 from desktop_app.scoring.lookup import MeasureLookup
 from desktop_app.scoring.quality import score_quality_measure
@@ -128,16 +128,16 @@ def parse_count(text: str, name: FieldName) -> tuple[int | None, EntryIssue | No
     typed = text.strip()
     if not typed:
         return None, None
-    # ASCII digits, optionally grouped in thousands by commas or spaces ('1,200', '1 200');
-    # a misplaced comma ('1,0') or another kind of digit ('²') is refused, never guessed.
-    if not re.fullmatch(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+", typed):
+    # thousands may also be grouped by spaces here ('1 200'), as counts are often typed
+    value = grouped_whole_number(typed, space_groups=True)
+    if value is None:
         return None, EntryIssue(
             "error",
             f"{FIELD_LABELS[name]} must be a whole number of 0 or more, like 1200 or 1,200 "
             f"(you typed '{typed}').",
             name,
         )
-    return int(typed.replace(",", "").replace(" ", "")), None
+    return value, None
 
 
 def counts_from_text(texts: dict[FieldName, str]) -> tuple[Counts, list[EntryIssue]]:
