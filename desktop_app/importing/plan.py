@@ -361,23 +361,11 @@ def preview_import(ws: Workspace, imported: ImportedFile) -> ImportPreview:
             key = (s.category, s.submission_method, s.program_name, m.measure_id)
             title = titles.get((s.category, m.measure_id), m.measure_id)
             detail = _describe_value(s.category, new)
-            if key not in current:
+            if key not in current or _same(current[key], new):
+                action: Literal["add", "unchanged"] = "add" if key not in current else "unchanged"
                 preview.changes.append(
                     Change(
-                        "add",
-                        s.category,
-                        s.submission_method,
-                        s.program_name,
-                        m.measure_id,
-                        title,
-                        detail,
-                        new,
-                    )
-                )
-            elif _same(current[key], new):
-                preview.changes.append(
-                    Change(
-                        "unchanged",
+                        action,
                         s.category,
                         s.submission_method,
                         s.program_name,
